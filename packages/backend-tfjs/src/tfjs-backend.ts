@@ -1,0 +1,184 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+import {
+  FaceAttrError,
+  describeError,
+  type BackendMemory,
+  type InferenceBackend,
+  type LoadedModelAsset,
+  type ModelHandle,
+  type TensorData,
+} from '@faceattr/core';
+import { loadGraphFromAsset } from './graph-model.js';
+import { activate, prepareRuntime, TFJS_RUNTIMES, type RuntimeOptions, type TfjsRuntime } from './runtimes.js';
+
+export interface TfjsBackendOptions extends RuntimeOptions {
+  /** Where tfjs computes. Default 'wasm'. */
+  runtime?: TfjsRuntime;
+}
+
+export const DEFAULT_TFJS_OPTIONS = { runtime: 'wasm' } as const satisfies TfjsBackendOptions;
+
+class TfjsModel implements ModelHandle {
+  #model: GraphModel | undefined;
+  #useAsync = false;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+
+  constructor(
+    readonly name: string,
+    model: GraphModel,
+    topology: unknown,
+    private readonly owner: TfjsBackend,
+  ) {
+    this.#model = model;
+    this.inputNames = model.inputNodes;
+    this.outputNames = model.outputNodes;
+    // Graphs with control flow cannot run synchronously.
+    this.#useAsync = hasDynamicOps(topology);
+  }
+
+  async run(feeds: Readonly<Record<string, TensorData>>, outputs?: readonly string[]): Promise<Record<string, TensorData>> {
+    const model = this.#model;
+    if (!model) throw new FaceAttrError('DISPOSED', `Model "${this.name}" was released; load it again.`);
+    await this.owner.activate();
+    const names = outputs ?? this.outputNames;
+    const inputs: Record<string, tf.Tensor> = {};
+    let result: tf.Tensor[] = [];
+    try {
+      for (const [k, v] of Object.entries(feeds)) {
+        if (!this.inputNames.includes(k)) {
+          throw new FaceAttrError('INVALID_INPUT', `Model "${this.name}" has no input "${k}"; its inputs are ${this.inputNames.join(', ')}.`);
+        }
+        checkFeed(this.name, k, v, model.inputs.find((i) => i.name === k)?.shape);
+        inputs[k] = tf.tensor(v.data, [...v.shape], v.data instanceof Int32Array ? 'int32' : 'float32');
+      }
+      let out: tf.Tensor | tf.Tensor[];
+      try {
+        out = this.#useAsync ? await model.executeAsync(inputs, [...names]) : model.execute(inputs, [...names]);
+      } catch (e) {
+        if (!this.#useAsync && /executeAsync/.test(describeError(e))) {
+          this.#useAsync = true;
+          out = await model.executeAsync(inputs, [...names]);
+        } else throw e;
+      }
+      result = Array.isArray(out) ? out : [out];
+      const datas = await Promise.all(result.map((t) => t.data()));
+      const res: Record<string, TensorData> = {};
+      names.forEach((n, i) => {
+        const d = datas[i]!;
+        res[n] = { data: d instanceof Int32Array ? d : d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>), shape: result[i]!.shape };
+      });
+      return res;
+    } catch (e) {
+      if (e instanceof FaceAttrError) throw e;
+      throw new FaceAttrError('INFERENCE_FAILED', `Running "${this.name}" on tfjs-${this.owner.runtime} failed: ${describeError(e)}`, { cause: e });
+    } finally {
+      tf.dispose(Object.values(inputs));
+      tf.dispose(result);
+    }
+  }
+
+  async release(): Promise<void> {
+    if (!this.#model) return;
+    this.#model.dispose();
+    this.#model = undefined;
+    this.owner.forget(this);
+  }
+}
+
+function checkFeed(model: string, name: string, feed: TensorData, expected: readonly number[] | undefined): void {
+  const n = feed.shape.reduce((a, b) => a * b, 1);
+  if (!feed.shape.every((d) => Number.isInteger(d) && d >= 0) || n !== feed.data.length) {
+    throw new FaceAttrError('INVALID_INPUT', `Input "${name}" of "${model}" has shape [${feed.shape.join(', ')}] but ${feed.data.length} values.`);
+  }
+  if (!expected) return;
+  const ok = expected.length === feed.shape.length && expected.every((d, i) => d === undefined || d === null || d < 0 || d === feed.shape[i]);
+  if (!ok) {
+    throw new FaceAttrError(
+      'INVALID_INPUT',
+      `Input "${name}" of "${model}" must have shape [${expected.map((d) => (d === undefined || d === null || d < 0 ? '?' : d)).join(', ')}], got [${feed.shape.join(', ')}].`,
+    );
+  }
+}
+
+function hasDynamicOps(topology: unknown): boolean {
+  const nodes = (topology as { node?: { op: string }[] } | undefined)?.node ?? [];
+  return nodes.some((n) => /^(Enter|Exit|Merge|Switch|NextIteration|LoopCond|NonMaxSuppression|Where)/.test(n.op));
+}
+
+/** The TensorFlow.js {@link InferenceBackend}. Create with {@link tfjsBackend}. */
+export class TfjsBackend implements InferenceBackend {
+  readonly artifact = 'tfjs-graph' as const;
+  readonly runtime: TfjsRuntime;
+  readonly #options: RuntimeOptions;
+  readonly #models = new Set<TfjsModel>();
+  #ready: Promise<void> | undefined;
+  #disposed = false;
+
+  constructor(options: TfjsBackendOptions = {}) {
+    const runtime = options.runtime ?? DEFAULT_TFJS_OPTIONS.runtime;
+    if (!TFJS_RUNTIMES.includes(runtime)) {
+      throw new FaceAttrError('INVALID_OPTIONS', `Unknown tfjs runtime ${JSON.stringify(runtime)}; use one of ${TFJS_RUNTIMES.join(', ')}.`);
+    }
+    this.runtime = runtime;
+    this.#options = options;
+  }
+
+  get name(): string {
+    return `tfjs-${this.runtime}`;
+  }
+
+  init(): Promise<void> {
+    if (this.#disposed) return Promise.reject(new FaceAttrError('DISPOSED', `Backend ${this.name} was disposed.`));
+    this.#ready ??= (async () => {
+      await prepareRuntime(this.runtime, this.#options);
+      await activate(this.runtime);
+    })();
+    this.#ready.catch(() => (this.#ready = undefined));
+    return this.#ready;
+  }
+
+  /** Makes this backend's runtime the active tfjs backend (another backend object may have switched it). */
+  async activate(): Promise<void> {
+    if (this.#disposed) throw new FaceAttrError('DISPOSED', `Backend ${this.name} was disposed.`);
+    await this.init();
+    await activate(this.runtime);
+  }
+
+  async loadModel(asset: LoadedModelAsset): Promise<ModelHandle> {
+    await this.activate();
+    if (asset.artifact !== 'tfjs-graph') {
+      throw new FaceAttrError('MODEL_LOAD_FAILED', `The tfjs backend loads tfjs-graph artifacts; got ${asset.artifact} for "${asset.manifest.name}".`);
+    }
+    const { model, topology } = await loadGraphFromAsset(asset);
+    const handle = new TfjsModel(asset.manifest.name, model, topology, this);
+    this.#models.add(handle);
+    return handle;
+  }
+
+  /** @internal */
+  forget(m: TfjsModel): void {
+    this.#models.delete(m);
+  }
+
+  memory(): BackendMemory {
+    const m = tf.memory();
+    return { tensors: m.numTensors, bytes: m.numBytes, models: this.#models.size };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    for (const m of [...this.#models]) await m.release();
+    this.#disposed = true;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+/** Creates a TensorFlow.js backend: `tfjsBackend({ runtime: 'wasm' })`. */
+export function tfjsBackend(options: TfjsBackendOptions = {}): TfjsBackend {
+  return new TfjsBackend(options);
+}

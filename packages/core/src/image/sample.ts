@@ -1,0 +1,148 @@
+import type { Affine } from '../geometry/align.js';
+import type { Box } from '../types.js';
+import type { RgbImage } from './image-types.js';
+
+/** How pixels become model input values: `(pixel - mean) / std`, per channel, in `channelOrder`. */
+export interface TensorNormalization {
+  /** Per-channel (in output channel order) or scalar mean. Default 0. */
+  mean?: number | readonly [number, number, number];
+  /** Per-channel or scalar divisor. Default 1. */
+  std?: number | readonly [number, number, number];
+  /** Channel order written to the tensor. Default 'RGB'. */
+  channelOrder?: 'RGB' | 'BGR';
+}
+
+export interface SampleOptions extends TensorNormalization {
+  /**
+   * Write the tensor transposed (width-major, `[W, H, 3]`), for models trained on
+   * column-major images such as Caffe-converted MTCNN.
+   */
+  transpose?: boolean;
+  /** Pixel value used outside the image. Default 0 (black). */
+  border?: number;
+  /** Average several samples per output pixel when shrinking, to avoid aliasing. Default true. */
+  antialias?: boolean;
+}
+
+function triple(v: number | readonly [number, number, number] | undefined, dflt: number): [number, number, number] {
+  if (v === undefined) return [dflt, dflt, dflt];
+  if (typeof v === 'number') return [v, v, v];
+  return [v[0], v[1], v[2]];
+}
+
+/**
+ * Samples `image` through the affine map `dstToSrc` (output pixel centre -> source pixel
+ * coordinates) into a normalised float tensor `[outHeight, outWidth, 3]` (or transposed).
+ * Bilinear, with box-filter supersampling when the map shrinks the image.
+ * Writes into `out` when given (so per-frame calls can reuse one buffer).
+ */
+export function warpToTensor(
+  image: RgbImage,
+  dstToSrc: Affine,
+  outWidth: number,
+  outHeight: number,
+  options: SampleOptions = {},
+  out?: Float32Array,
+): Float32Array {
+  const size = outWidth * outHeight * 3;
+  const dst = out && out.length >= size ? out : new Float32Array(size);
+  const mean = triple(options.mean, 0);
+  const std = triple(options.std, 1);
+  const inv = [1 / std[0], 1 / std[1], 1 / std[2]];
+  const bgr = options.channelOrder === 'BGR';
+  const border = options.border ?? 0;
+  const { data, width: W, height: H } = image;
+  const [a, b, tx, c, d, ty] = dstToSrc;
+  // Source pixels covered by one output pixel along each axis.
+  const sxScale = Math.hypot(a, c);
+  const syScale = Math.hypot(b, d);
+  const aa = options.antialias !== false;
+  const kx = aa ? Math.max(1, Math.min(8, Math.ceil(sxScale - 1e-6))) : 1;
+  const ky = aa ? Math.max(1, Math.min(8, Math.ceil(syScale - 1e-6))) : 1;
+  const nSamples = kx * ky;
+  const px = [0, 0, 0];
+  for (let oy = 0; oy < outHeight; oy++) {
+    for (let ox = 0; ox < outWidth; ox++) {
+      let r = 0;
+      let g = 0;
+      let bl = 0;
+      for (let sy = 0; sy < ky; sy++) {
+        const fy = oy + (sy + 0.5) / ky;
+        for (let sx = 0; sx < kx; sx++) {
+          const fx = ox + (sx + 0.5) / kx;
+          // Pixel centres sit at +0.5: map the continuous position, then back to index space.
+          const srcX = a * fx + b * fy + tx - 0.5;
+          const srcY = c * fx + d * fy + ty - 0.5;
+          bilinear(data, W, H, srcX, srcY, border, px);
+          r += px[0]!;
+          g += px[1]!;
+          bl += px[2]!;
+        }
+      }
+      r /= nSamples;
+      g /= nSamples;
+      bl /= nSamples;
+      const o = options.transpose ? (ox * outHeight + oy) * 3 : (oy * outWidth + ox) * 3;
+      const c0 = bgr ? bl : r;
+      const c2 = bgr ? r : bl;
+      dst[o] = (c0 - mean[0]) * inv[0]!;
+      dst[o + 1] = (g - mean[1]) * inv[1]!;
+      dst[o + 2] = (c2 - mean[2]) * inv[2]!;
+    }
+  }
+  return dst;
+}
+
+function bilinear(data: Uint8Array, W: number, H: number, x: number, y: number, border: number, out: number[]): void {
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
+  // Clamp to the edge within half a pixel of it, use the border colour beyond.
+  if (x < -0.5 || y < -0.5 || x > W - 0.5 || y > H - 0.5) {
+    out[0] = border;
+    out[1] = border;
+    out[2] = border;
+    return;
+  }
+  const xa = x0 < 0 ? 0 : x0 > W - 1 ? W - 1 : x0;
+  const xb = x0 + 1 > W - 1 ? W - 1 : x0 + 1 < 0 ? 0 : x0 + 1;
+  const ya = y0 < 0 ? 0 : y0 > H - 1 ? H - 1 : y0;
+  const yb = y0 + 1 > H - 1 ? H - 1 : y0 + 1 < 0 ? 0 : y0 + 1;
+  const i00 = (ya * W + xa) * 3;
+  const i01 = (ya * W + xb) * 3;
+  const i10 = (yb * W + xa) * 3;
+  const i11 = (yb * W + xb) * 3;
+  const w00 = (1 - fx) * (1 - fy);
+  const w01 = fx * (1 - fy);
+  const w10 = (1 - fx) * fy;
+  const w11 = fx * fy;
+  for (let k = 0; k < 3; k++) {
+    out[k] = data[i00 + k]! * w00 + data[i01 + k]! * w01 + data[i10 + k]! * w10 + data[i11 + k]! * w11;
+  }
+}
+
+/** The map from an output grid of `outWidth`x`outHeight` onto `box` in the source image. */
+export function boxToAffine(box: Box, outWidth: number, outHeight: number): Affine {
+  return [box.width / outWidth, 0, box.x, 0, box.height / outHeight, box.y];
+}
+
+/** Crops `box` (may extend past the image; filled with `border`) and resizes it into a tensor. */
+export function cropResizeToTensor(
+  image: RgbImage,
+  box: Box,
+  outWidth: number,
+  outHeight: number,
+  options: SampleOptions = {},
+  out?: Float32Array,
+): Float32Array {
+  return warpToTensor(image, boxToAffine(box, outWidth, outHeight), outWidth, outHeight, options, out);
+}
+
+/** Resizes a whole image (box-filtered when shrinking) into packed RGB bytes. */
+export function resizeImage(image: RgbImage, outWidth: number, outHeight: number): RgbImage {
+  const f = warpToTensor(image, boxToAffine({ x: 0, y: 0, width: image.width, height: image.height }, outWidth, outHeight), outWidth, outHeight);
+  const data = new Uint8Array(f.length);
+  for (let i = 0; i < f.length; i++) data[i] = Math.round(f[i]!);
+  return { data, width: outWidth, height: outHeight, channels: 3 };
+}

@@ -1,0 +1,55 @@
+/**
+ * `@faceattr/core`: the pipeline, plugin interfaces, result types, errors, the model asset
+ * format and the pure geometry helpers every detector and backend shares.
+ * No dependency on TensorFlow.js or ONNX Runtime.
+ * @packageDocumentation
+ */
+export { FaceAttrError, isFaceAttrError, describeError } from './errors.js';
+export type { FaceAttrErrorCode, FaceAttrErrorOptions } from './errors.js';
+
+export * from './types.js';
+export type * from './plugins.js';
+
+export { createPipeline } from './pipeline/pipeline.js';
+export type { FaceAttributePipeline } from './pipeline/pipeline.js';
+export type { PipelineOptions, DetectCallOptions } from './pipeline/options.js';
+export { DEFAULT_ATTRIBUTES } from './pipeline/options.js';
+
+export {
+  PluginRegistry,
+  backends,
+  detectors,
+  attributeModels,
+  registerBackend,
+  registerDetector,
+  registerAttributeModel,
+} from './registry/index.js';
+
+export type { ImageInput, RawImage, RgbImage } from './image/image-types.js';
+export { toRgbImage, rawToRgb } from './image/to-rgb.js';
+export { warpToTensor, cropResizeToTensor, boxToAffine, resizeImage } from './image/sample.js';
+export type { SampleOptions, TensorNormalization } from './image/sample.js';
+
+export { nonMaxSuppression, boxOverlap, iou } from './geometry/nms.js';
+export type { OverlapMode } from './geometry/nms.js';
+export { regressBox, squareBox, clipBox, scaleBox } from './geometry/box.js';
+export {
+  estimateSimilarity,
+  applyAffine,
+  invertAffine,
+  alignmentMatrix,
+  alignmentError,
+  faceTemplate,
+  FACE_TEMPLATE_112,
+  landmarksToArray,
+  arrayToLandmarks,
+  estimateLandmarksFromBox,
+} from './geometry/align.js';
+export type { Affine } from './geometry/align.js';
+
+export { loadModelAsset, resolveModelSource } from './model/load-asset.js';
+export type { ModelSource, InMemoryModel, LoadedModelAsset } from './model/load-asset.js';
+export { validateManifest } from './model/manifest.js';
+export type { ModelManifest, ManifestFile, ArtifactKind, ArtifactEntry, TensorSpec } from './model/manifest.js';
+export { sha256Hex } from './model/sha256.js';
+export { readResource, isNodeRuntime, joinLocation } from './model/read-resource.js';

@@ -1,0 +1,121 @@
+import { FaceAttrError, describeError } from '../errors.js';
+import { validateManifest, type ArtifactKind, type ModelManifest } from './manifest.js';
+import { dirnameLocation, joinLocation, readResource } from './read-resource.js';
+import { sha256Hex } from './sha256.js';
+
+/** A model asset already in memory: the manifest and each file's bytes by manifest path. */
+export interface InMemoryModel {
+  manifest: ModelManifest | Record<string, unknown>;
+  files: Record<string, Uint8Array>;
+}
+
+/**
+ * Where a model asset lives: a directory (holding manifest.json) or the manifest's own
+ * path/URL, as a string or URL, or the asset in memory.
+ */
+export type ModelSource = string | URL | InMemoryModel;
+
+/** A verified asset: every file of the chosen artifact, checked against the manifest. */
+export interface LoadedModelAsset {
+  manifest: ModelManifest;
+  artifact: ArtifactKind;
+  /** Where it came from, for messages. */
+  location: string;
+  files: ReadonlyMap<string, Uint8Array>;
+}
+
+function manifestLocation(source: string): string {
+  return /\.json$/i.test(source) ? source : joinLocation(source, 'manifest.json');
+}
+
+async function verify(manifest: ModelManifest, path: string, bytes: Uint8Array, where: string): Promise<void> {
+  const entry = manifest.files.find((f) => f.path === path)!;
+  if (bytes.length !== entry.bytes) {
+    throw new FaceAttrError(
+      'MODEL_LOAD_FAILED',
+      `Model "${manifest.name}" file ${path} (${where}) has ${bytes.length} bytes, the manifest says ${entry.bytes}. The file is truncated or from another version: reinstall @faceattr/models or rebuild the asset.`,
+      { details: { file: path, expectedBytes: entry.bytes, actualBytes: bytes.length } },
+    );
+  }
+  const digest = await sha256Hex(bytes);
+  if (digest !== entry.sha256) {
+    throw new FaceAttrError(
+      'MODEL_LOAD_FAILED',
+      `Model "${manifest.name}" file ${path} (${where}) fails its sha256 check (got ${digest}, manifest says ${entry.sha256}). The file is corrupt or was replaced: reinstall @faceattr/models or rebuild the asset.`,
+      { details: { file: path, expectedSha256: entry.sha256, actualSha256: digest } },
+    );
+  }
+}
+
+/**
+ * Loads a model asset's manifest and the files of one artifact kind, verifying each
+ * file's size and sha256. Fails with MODEL_LOAD_FAILED naming the file.
+ */
+export async function loadModelAsset(source: ModelSource, artifact: ArtifactKind): Promise<LoadedModelAsset> {
+  if (typeof source === 'object' && !(source instanceof URL)) {
+    if (!source || typeof source.files !== 'object') {
+      throw new FaceAttrError('MODEL_LOAD_FAILED', 'An in-memory model needs {manifest, files}.');
+    }
+    const manifest = validateManifest(source.manifest, '(in memory)');
+    const art = requireArtifact(manifest, artifact, '(in memory)');
+    const files = new Map<string, Uint8Array>();
+    for (const path of art.files) {
+      const bytes = source.files[path];
+      if (!(bytes instanceof Uint8Array)) {
+        throw new FaceAttrError('MODEL_LOAD_FAILED', `Model "${manifest.name}" is missing file ${path} in the in-memory files.`, { details: { file: path } });
+      }
+      await verify(manifest, path, bytes, 'in memory');
+      files.set(path, bytes);
+    }
+    return { manifest, artifact, location: '(in memory)', files };
+  }
+  const loc = manifestLocation(source instanceof URL ? source.toString() : source);
+  const raw = await readResource(loc);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(raw));
+  } catch (e) {
+    throw new FaceAttrError('MODEL_LOAD_FAILED', `Model manifest ${loc} is not valid JSON: ${describeError(e)}`, { cause: e, details: { file: loc } });
+  }
+  const manifest = validateManifest(parsed, loc);
+  const art = requireArtifact(manifest, artifact, loc);
+  const base = dirnameLocation(loc);
+  const files = new Map<string, Uint8Array>();
+  await Promise.all(
+    art.files.map(async (path) => {
+      const where = joinLocation(base, path);
+      const bytes = await readResource(where);
+      await verify(manifest, path, bytes, where);
+      files.set(path, bytes);
+    }),
+  );
+  return { manifest, artifact, location: loc, files };
+}
+
+function requireArtifact(manifest: ModelManifest, artifact: ArtifactKind, where: string) {
+  const art = manifest.artifacts[artifact];
+  if (!art) {
+    const have = Object.keys(manifest.artifacts).join(', ') || 'none';
+    throw new FaceAttrError(
+      'MODEL_LOAD_FAILED',
+      `Model "${manifest.name}" (${where}) has no ${artifact} artifact (it has: ${have}). Use a backend that loads ${have}, or rebuild the asset with ${artifact}.`,
+      { details: { artifact } },
+    );
+  }
+  return art;
+}
+
+/** Where to load a named model from, in the documented order: explicit source, then modelBasePath, then the default. */
+export function resolveModelSource(
+  name: string,
+  options: { models?: Record<string, ModelSource> | undefined; modelBasePath?: string | URL | undefined },
+  fallback: () => ModelSource,
+): ModelSource {
+  const explicit = options.models?.[name];
+  if (explicit !== undefined) return explicit;
+  if (options.modelBasePath !== undefined) {
+    const base = options.modelBasePath instanceof URL ? options.modelBasePath.toString() : options.modelBasePath;
+    return joinLocation(base, name);
+  }
+  return fallback();
+}

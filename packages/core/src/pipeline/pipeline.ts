@@ -1,0 +1,204 @@
+import { FaceAttrError, describeError } from '../errors.js';
+import { estimateLandmarksFromBox } from '../geometry/align.js';
+import type { ImageInput } from '../image/image-types.js';
+import { toRgbImage } from '../image/to-rgb.js';
+import { loadModelAsset, resolveModelSource, type ModelSource } from '../model/load-asset.js';
+import type { AttributeModel, BackendMemory, FaceDetector, InferenceBackend, ModelHandle, PluginContext } from '../plugins.js';
+import { attributeModels, backends, detectors } from '../registry/index.js';
+import type { AttributeName, FaceResult } from '../types.js';
+import {
+  DEFAULT_ATTRIBUTES,
+  checkAttributes,
+  checkMaxFaces,
+  checkMinScore,
+  type DetectCallOptions,
+  type PipelineOptions,
+} from './options.js';
+
+/** Detects faces and predicts their attributes. Create with {@link createPipeline}. */
+export interface FaceAttributePipeline {
+  readonly backendName: string;
+  readonly detectorName: string;
+  readonly attributeModelName: string | undefined;
+  /** Finds faces in `input` and predicts the requested attributes for each, highest score first. */
+  detect(input: ImageInput, options?: DetectCallOptions): Promise<FaceResult[]>;
+  /** Runs every model once on a blank image so the first real call is not slow. */
+  warmup(): Promise<void>;
+  memory(): BackendMemory;
+  /** Releases every model, session and tensor the pipeline loaded. Idempotent. */
+  dispose(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+async function resolve<T>(
+  value: T | string | readonly string[] | undefined,
+  registry: { create(n?: string | readonly string[]): Promise<{ name: string; instance: T }> },
+): Promise<T> {
+  if (value === undefined || typeof value === 'string' || Array.isArray(value)) {
+    return (await registry.create(value as string | readonly string[] | undefined)).instance;
+  }
+  return value as T;
+}
+
+class Pipeline implements FaceAttributePipeline {
+  #disposed = false;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly backend: InferenceBackend,
+    readonly detector: FaceDetector,
+    readonly attributeModel: AttributeModel | undefined,
+    readonly options: { attributes: readonly AttributeName[]; returnEmbedding: boolean; minScore?: number | undefined; maxFaces?: number | undefined },
+  ) {}
+
+  get backendName() {
+    return this.backend.name;
+  }
+  get detectorName() {
+    return this.detector.name;
+  }
+  get attributeModelName() {
+    return this.attributeModel?.name;
+  }
+
+  detect(input: ImageInput, call: DetectCallOptions = {}): Promise<FaceResult[]> {
+    if (this.#disposed) return Promise.reject(disposedError());
+    // Validate and copy pixels before queueing, so the caller may reuse its buffer right away.
+    let image;
+    let attributes: readonly AttributeName[];
+    let minScore: number | undefined;
+    let maxFaces: number | undefined;
+    try {
+      image = toRgbImage(input);
+      attributes = call.attributes === undefined ? this.options.attributes : checkAttributes(call.attributes);
+      minScore = checkMinScore(call.minScore) ?? this.options.minScore;
+      maxFaces = checkMaxFaces(call.maxFaces) ?? this.options.maxFaces;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const returnEmbedding = call.returnEmbedding ?? this.options.returnEmbedding;
+    if ((attributes.length > 0 || returnEmbedding) && !this.attributeModel) {
+      return Promise.reject(
+        new FaceAttrError('INVALID_OPTIONS', 'This pipeline was created without an attribute model; call detect() with attributes: [] or create the pipeline with one.'),
+      );
+    }
+    const run = async (): Promise<FaceResult[]> => {
+      if (this.#disposed) throw disposedError();
+      const opts: { minScore?: number; maxFaces?: number } = {};
+      if (minScore !== undefined) opts.minScore = minScore;
+      if (maxFaces !== undefined) opts.maxFaces = maxFaces;
+      const found = await this.detector.detect(image, opts);
+      let faces = found.filter((f) => minScore === undefined || f.score >= minScore).sort((a, b) => b.score - a.score);
+      if (maxFaces !== undefined) faces = faces.slice(0, maxFaces);
+      const results: FaceResult[] = faces.map((f) => ({
+        box: f.box,
+        score: f.score,
+        landmarks: f.landmarks ?? estimateLandmarksFromBox(f.box),
+        landmarkSource: f.landmarks ? 'detector' : 'estimated-from-box',
+      }));
+      if (results.length > 0 && this.attributeModel && (attributes.length > 0 || returnEmbedding)) {
+        const preds = await this.attributeModel.predict(
+          image,
+          results.map((r) => r.landmarks),
+          { attributes, embedding: returnEmbedding },
+        );
+        results.forEach((r, i) => {
+          const p = preds[i]!;
+          if (attributes.includes('age') && p.age) r.age = p.age;
+          if (attributes.includes('gender') && p.gender) r.gender = p.gender;
+          if (attributes.includes('race') && p.race) r.race = p.race;
+          if (returnEmbedding && p.embedding) r.embedding = p.embedding;
+        });
+      }
+      return results;
+    };
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async warmup(): Promise<void> {
+    const size = 160;
+    const data = new Uint8Array(size * size * 3).fill(128);
+    await this.detect({ data, width: size, height: size, channels: 3 }, { attributes: [] });
+    if (this.attributeModel) {
+      const l = estimateLandmarksFromBox({ x: 40, y: 40, width: 80, height: 80 });
+      await this.attributeModel.predict({ data, width: size, height: size, channels: 3 }, [l], {
+        attributes: this.options.attributes,
+        embedding: false,
+      });
+    }
+  }
+
+  memory(): BackendMemory {
+    return this.backend.memory();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await this.#queue;
+    const errors: unknown[] = [];
+    for (const p of [this.attributeModel, this.detector]) {
+      try {
+        await p?.dispose();
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+    try {
+      await this.backend.dispose();
+    } catch (e) {
+      errors.push(e);
+    }
+    if (errors.length) {
+      throw new FaceAttrError('INFERENCE_FAILED', `dispose() could not release everything: ${errors.map(describeError).join('; ')}`, { cause: errors[0] });
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+function disposedError() {
+  return new FaceAttrError('DISPOSED', 'This pipeline was disposed. Create a new one with createPipeline().');
+}
+
+/**
+ * Builds a pipeline: resolves the backend, detector and attribute model (objects or registered
+ * names), loads their models, and returns a ready {@link FaceAttributePipeline}.
+ * The pipeline owns the plugins passed to it and releases them in `dispose()`.
+ */
+export async function createPipeline(options: PipelineOptions = {}): Promise<FaceAttributePipeline> {
+  if (typeof options !== 'object' || options === null) throw new FaceAttrError('INVALID_OPTIONS', 'createPipeline() takes an options object.');
+  const attributes = options.attributes === undefined ? DEFAULT_ATTRIBUTES : checkAttributes(options.attributes);
+  const minScore = checkMinScore(options.minScore);
+  const maxFaces = checkMaxFaces(options.maxFaces);
+  const returnEmbedding = options.returnEmbedding ?? false;
+  const wantsAttributes = options.attributeModel !== null && (attributes.length > 0 || returnEmbedding || options.attributeModel !== undefined);
+
+  const backend = await resolve(options.backend, backends);
+  if (typeof options.backend === 'object' && !Array.isArray(options.backend)) await backend.init();
+  const cleanup: { dispose(): Promise<void> }[] = [backend];
+  try {
+    const detector = await resolve(options.detector, detectors);
+    cleanup.unshift(detector);
+    const attributeModel = wantsAttributes ? await resolve(options.attributeModel ?? undefined, attributeModels) : undefined;
+    if (attributeModel) cleanup.unshift(attributeModel);
+    const ctx: PluginContext = {
+      backend,
+      loadModel: async (name: string, defaultSource: () => ModelSource): Promise<ModelHandle> => {
+        const source = resolveModelSource(name, { models: options.models, modelBasePath: options.modelBasePath }, defaultSource);
+        const asset = await loadModelAsset(source, backend.artifact);
+        return backend.loadModel(asset);
+      },
+    };
+    await detector.load(ctx);
+    await attributeModel?.load(ctx);
+    return new Pipeline(backend, detector, attributeModel, { attributes, returnEmbedding, minScore, maxFaces });
+  } catch (e) {
+    for (const c of cleanup) await c.dispose().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,88 @@
+import type { RgbImage } from './image/image-types.js';
+import type { ArtifactKind } from './model/manifest.js';
+import type { LoadedModelAsset, ModelSource } from './model/load-asset.js';
+import type { AttributeName, AttributePrediction, DetectedFace, Landmarks5 } from './types.js';
+
+/** A dense tensor crossing the backend boundary: plain typed arrays, row-major. */
+export interface TensorData {
+  data: Float32Array | Int32Array;
+  shape: readonly number[];
+}
+
+/** A model loaded on a backend. */
+export interface ModelHandle {
+  readonly name: string;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /**
+   * Runs the model. `feeds` are keyed by input name; returns every requested output
+   * (all outputs by default) as typed arrays that the caller owns.
+   */
+  run(feeds: Readonly<Record<string, TensorData>>, outputs?: readonly string[]): Promise<Record<string, TensorData>>;
+  /** Frees the model's weights and any session. Further `run` calls throw DISPOSED. */
+  release(): Promise<void>;
+}
+
+/** Resource counters a backend reports, for leak checks. */
+export interface BackendMemory {
+  /** Live tensors held by the runtime (tfjs), when the runtime counts them. */
+  tensors?: number;
+  /** Bytes held by the runtime, when known. */
+  bytes?: number;
+  /** Models (sessions) loaded through this backend and not yet released. */
+  models: number;
+}
+
+/** Runs model assets. Implemented by @faceattr/backend-tfjs and @faceattr/backend-onnx. */
+export interface InferenceBackend {
+  /** Stable name, e.g. `tfjs-wasm`, `onnx-cpu`. */
+  readonly name: string;
+  /** Which model artifact this backend reads from an asset. */
+  readonly artifact: ArtifactKind;
+  /** Prepares the runtime; idempotent. Throws BACKEND_UNAVAILABLE when it cannot run here. */
+  init(): Promise<void>;
+  /** Loads a verified asset. */
+  loadModel(asset: LoadedModelAsset): Promise<ModelHandle>;
+  memory(): BackendMemory;
+  /** Releases every model this backend loaded and the runtime state it owns. */
+  dispose(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** What a plugin gets when a pipeline loads it. */
+export interface PluginContext {
+  backend: InferenceBackend;
+  /** Finds and verifies a named model asset for `backend` (explicit source, modelBasePath, or the packaged default). */
+  loadModel(name: string, defaultSource: () => ModelSource): Promise<ModelHandle>;
+}
+
+export interface DetectOptions {
+  /** Drop faces scored below this. */
+  minScore?: number;
+  /** Keep at most this many faces (highest scores). */
+  maxFaces?: number;
+}
+
+/** Finds faces. Implemented by @faceattr/detector-mtcnn, @faceattr/detector-haar. */
+export interface FaceDetector {
+  readonly name: string;
+  /** Whether detections carry real landmarks; if false the pipeline estimates them from the box. */
+  readonly providesLandmarks: boolean;
+  load(ctx: PluginContext): Promise<void>;
+  detect(image: RgbImage, options?: DetectOptions): Promise<DetectedFace[]>;
+  dispose(): Promise<void>;
+}
+
+export interface AttributeRequest {
+  attributes: readonly AttributeName[];
+  embedding: boolean;
+}
+
+/** Aligned face -> embedding -> age, gender, race heads. */
+export interface AttributeModel {
+  readonly name: string;
+  load(ctx: PluginContext): Promise<void>;
+  /** One prediction per landmark set, in order. The model aligns and crops with its own template. */
+  predict(image: RgbImage, faces: readonly Landmarks5[], request: AttributeRequest): Promise<AttributePrediction[]>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,15 @@
+/**
+ * Builds every model asset into packages/models/assets from pinned npm packages.
+ * Run by `npm run build` in this package; deterministic (same inputs, same bytes).
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildBlazeface } from './build/blazeface.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets');
+const builders = [buildBlazeface];
+for (const build of builders) {
+  const m = build(root);
+  const bytes = m.files.reduce((n, f) => n + f.bytes, 0);
+  console.log(`asset ${m.name}@${m.version}: ${m.files.length} files, ${bytes} bytes`);
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    entry: ['src/index.ts'],
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    shims: true,
+    target: 'es2022',
+  },
+  {
+    entry: { 'build-assets': 'src/build-assets.ts' },
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    noExternal: [/^@faceattr\//],
+  },
+]);

@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
+
+// Tests import packages by name and run against src (never a stale dist).
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@faceattr\/core\/node$/, replacement: src('core/src/node.ts') },
+      { find: /^@faceattr\/core\/testing$/, replacement: src('core/src/testing.ts') },
+      { find: /^@faceattr\/core$/, replacement: src('core/src/index.ts') },
+      { find: /^@faceattr\/backend-tfjs\/register$/, replacement: src('backend-tfjs/src/register.ts') },
+      { find: /^@faceattr\/backend-tfjs$/, replacement: src('backend-tfjs/src/index.ts') },
+      { find: /^@faceattr\/models$/, replacement: src('models/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
