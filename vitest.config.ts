@@ -13,6 +13,10 @@ export default defineConfig({
       { find: /^@faceattr\/backend-tfjs\/register$/, replacement: src('backend-tfjs/src/register.ts') },
       { find: /^@faceattr\/backend-tfjs$/, replacement: src('backend-tfjs/src/index.ts') },
       { find: /^@faceattr\/models$/, replacement: src('models/src/index.ts') },
+      { find: /^@faceattr\/detector-mtcnn\/register$/, replacement: src('detector-mtcnn/src/register.ts') },
+      { find: /^@faceattr\/detector-mtcnn$/, replacement: src('detector-mtcnn/src/index.ts') },
+      { find: /^@faceattr\/detector-haar\/register$/, replacement: src('detector-haar/src/register.ts') },
+      { find: /^@faceattr\/detector-haar$/, replacement: src('detector-haar/src/index.ts') },
     ],
   },
   test: {

@@ -38,7 +38,7 @@ export interface InferenceBackend {
   /** Stable name, e.g. `tfjs-wasm`, `onnx-cpu`. */
   readonly name: string;
   /** Which model artifact this backend reads from an asset. */
-  readonly artifact: ArtifactKind;
+  readonly artifact: Exclude<ArtifactKind, 'data'>;
   /** Prepares the runtime; idempotent. Throws BACKEND_UNAVAILABLE when it cannot run here. */
   init(): Promise<void>;
   /** Loads a verified asset. */
@@ -54,6 +54,8 @@ export interface PluginContext {
   backend: InferenceBackend;
   /** Finds and verifies a named model asset for `backend` (explicit source, modelBasePath, or the packaged default). */
   loadModel(name: string, defaultSource: () => ModelSource): Promise<ModelHandle>;
+  /** Finds and verifies a named asset's files of one artifact kind, for plugins that read data themselves. */
+  loadAsset(name: string, artifact: ArtifactKind, defaultSource: () => ModelSource): Promise<LoadedModelAsset>;
 }
 
 export interface DetectOptions {

@@ -4,10 +4,14 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ModelManifest } from '@faceattr/core';
 import { buildBlazeface } from './build/blazeface.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets');
-const builders = [buildBlazeface];
+// One builder per asset; each reads pinned npm files and writes <root>/<name>/.
+const builders: ((root: string) => ModelManifest)[] = [
+  buildBlazeface,
+];
 for (const build of builders) {
   const m = build(root);
   const bytes = m.files.reduce((n, f) => n + f.bytes, 0);

@@ -1,7 +1,10 @@
 import { FaceAttrError } from '../errors.js';
 
-/** The on-disk kinds of model a backend can load. */
-export type ArtifactKind = 'tfjs-graph' | 'onnx';
+/**
+ * The on-disk kinds of artifact: `tfjs-graph` and `onnx` are loaded by backends;
+ * `data` is backend-independent data a plugin reads itself (a Haar cascade, label lists).
+ */
+export type ArtifactKind = 'tfjs-graph' | 'onnx' | 'data';
 
 export interface TensorSpec {
   name: string;

@@ -193,6 +193,8 @@ export async function createPipeline(options: PipelineOptions = {}): Promise<Fac
         const asset = await loadModelAsset(source, backend.artifact);
         return backend.loadModel(asset);
       },
+      loadAsset: (name, artifact, defaultSource) =>
+        loadModelAsset(resolveModelSource(name, { models: options.models, modelBasePath: options.modelBasePath }, defaultSource), artifact),
     };
     await detector.load(ctx);
     await attributeModel?.load(ctx);
