@@ -22,6 +22,7 @@ export const DEFAULT_TFJS_OPTIONS = { runtime: 'wasm' } as const satisfies TfjsB
 class TfjsModel implements ModelHandle {
   #model: GraphModel | undefined;
   #useAsync = false;
+  readonly #tfNames = new Map<string, string>();
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
 
@@ -32,8 +33,11 @@ class TfjsModel implements ModelHandle {
     private readonly owner: TfjsBackend,
   ) {
     this.#model = model;
-    this.inputNames = model.inputNodes;
-    this.outputNames = model.outputNodes;
+    // Graphs with a signature name their ends "input:0"; assets and callers use plain node names.
+    this.inputNames = model.inputNodes.map(stripPort);
+    this.outputNames = model.outputNodes.map(stripPort);
+    model.inputNodes.forEach((n) => this.#tfNames.set(stripPort(n), n));
+    model.outputNodes.forEach((n) => this.#tfNames.set(stripPort(n), n));
     // Graphs with control flow cannot run synchronously.
     this.#useAsync = hasDynamicOps(topology);
   }
@@ -43,6 +47,7 @@ class TfjsModel implements ModelHandle {
     if (!model) throw new FaceAttrError('DISPOSED', `Model "${this.name}" was released; load it again.`);
     await this.owner.activate();
     const names = outputs ?? this.outputNames;
+    const tfOutputs = names.map((n) => this.#tfNames.get(n) ?? n);
     const inputs: Record<string, tf.Tensor> = {};
     let result: tf.Tensor[] = [];
     try {
@@ -50,16 +55,17 @@ class TfjsModel implements ModelHandle {
         if (!this.inputNames.includes(k)) {
           throw new FaceAttrError('INVALID_INPUT', `Model "${this.name}" has no input "${k}"; its inputs are ${this.inputNames.join(', ')}.`);
         }
-        checkFeed(this.name, k, v, model.inputs.find((i) => i.name === k)?.shape);
-        inputs[k] = tf.tensor(v.data, [...v.shape], v.data instanceof Int32Array ? 'int32' : 'float32');
+        const tfName = this.#tfNames.get(k) ?? k;
+        checkFeed(this.name, k, v, model.inputs.find((i) => i.name === tfName || i.name === k || stripPort(i.name) === k)?.shape);
+        inputs[tfName] = tf.tensor(v.data, [...v.shape], v.data instanceof Int32Array ? 'int32' : 'float32');
       }
       let out: tf.Tensor | tf.Tensor[];
       try {
-        out = this.#useAsync ? await model.executeAsync(inputs, [...names]) : model.execute(inputs, [...names]);
+        out = this.#useAsync ? await model.executeAsync(inputs, tfOutputs) : model.execute(inputs, tfOutputs);
       } catch (e) {
         if (!this.#useAsync && /executeAsync/.test(describeError(e))) {
           this.#useAsync = true;
-          out = await model.executeAsync(inputs, [...names]);
+          out = await model.executeAsync(inputs, tfOutputs);
         } else throw e;
       }
       result = Array.isArray(out) ? out : [out];
@@ -85,6 +91,10 @@ class TfjsModel implements ModelHandle {
     this.#model = undefined;
     this.owner.forget(this);
   }
+}
+
+function stripPort(name: string): string {
+  return name.replace(/:0$/, '');
 }
 
 function checkFeed(model: string, name: string, feed: TensorData, expected: readonly number[] | undefined): void {

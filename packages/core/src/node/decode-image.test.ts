@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { FaceAttrError } from '../errors.js';
+import { demoPhoto } from '../test-support/paths.js';
+import { decodeImage, decodeImageBytes } from './decode-image.js';
+
+async function code(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(FaceAttrError);
+    return (e as FaceAttrError).code;
+  }
+  return undefined;
+}
+
+describe('decodeImage', () => {
+  it('decodes a real JPEG photo to packed RGB', async () => {
+    const img = await decodeImage(demoPhoto(1));
+    expect(img.width).toBeGreaterThan(500);
+    expect(img.height).toBeGreaterThan(300);
+    expect(img.data.length).toBe(img.width * img.height * 3);
+    // A photo is not flat: its channels vary.
+    let min = 255;
+    let max = 0;
+    for (let i = 0; i < img.data.length; i += 997) {
+      min = Math.min(min, img.data[i]!);
+      max = Math.max(max, img.data[i]!);
+    }
+    expect(max - min).toBeGreaterThan(100);
+  });
+
+  it('decodes PNG and drops alpha', () => {
+    const png = new PNG({ width: 2, height: 1 });
+    png.data.set([255, 0, 0, 255, 0, 128, 255, 10]);
+    const img = decodeImageBytes(PNG.sync.write(png));
+    expect([img.width, img.height]).toEqual([2, 1]);
+    expect(Array.from(img.data)).toEqual([255, 0, 0, 0, 128, 255]);
+  });
+
+  it('rejects a truncated JPEG with INVALID_INPUT', async () => {
+    const bytes = readFileSync(demoPhoto(2));
+    const cut = bytes.subarray(0, Math.floor(bytes.length / 2));
+    expect(await code(decodeImage(cut, { name: 'cut.jpg' }))).toBe('INVALID_INPUT');
+  });
+
+  it('rejects bytes that are no image, empty input and a missing file', async () => {
+    expect(await code(decodeImage(new TextEncoder().encode('hello, not an image')))).toBe('INVALID_INPUT');
+    expect(await code(decodeImage(new Uint8Array(0)))).toBe('INVALID_INPUT');
+    expect(await code(decodeImage('/nonexistent/photo.jpg'))).toBe('INVALID_INPUT');
+  });
+
+  it('rejects a JPEG whose body is garbage', async () => {
+    const bytes = new Uint8Array(readFileSync(demoPhoto(3)));
+    // Keep the SOI and EOI markers but destroy the headers in between.
+    bytes.fill(0x11, 2, 4000);
+    expect(await code(decodeImage(bytes))).toBe('INVALID_INPUT');
+  });
+});
