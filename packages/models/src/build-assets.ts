@@ -6,11 +6,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelManifest } from '@faceattr/core';
 import { buildBlazeface } from './build/blazeface.js';
+import { buildDlibResnet } from './build/dlib-resnet.js';
+import { buildMtcnnOnet, buildMtcnnPnet, buildMtcnnRnet } from './build/mtcnn.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets');
 // One builder per asset; each reads pinned npm files and writes <root>/<name>/.
 const builders: ((root: string) => ModelManifest)[] = [
   buildBlazeface,
+  buildMtcnnPnet, buildMtcnnRnet, buildMtcnnOnet,
+  buildDlibResnet,
 ];
 for (const build of builders) {
   const m = build(root);
