@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^@faceattr\/core$/, replacement: src('core/src/index.ts') },
       { find: /^@faceattr\/backend-tfjs\/register$/, replacement: src('backend-tfjs/src/register.ts') },
       { find: /^@faceattr\/backend-tfjs$/, replacement: src('backend-tfjs/src/index.ts') },
+      { find: /^@faceattr\/models\/register$/, replacement: src('models/src/register.ts') },
       { find: /^@faceattr\/models$/, replacement: src('models/src/index.ts') },
       { find: /^@faceattr\/detector-mtcnn\/register$/, replacement: src('detector-mtcnn/src/register.ts') },
       { find: /^@faceattr\/detector-mtcnn$/, replacement: src('detector-mtcnn/src/index.ts') },

@@ -1,21 +1,13 @@
 /**
- * `@faceattr/models`: the model assets faceattr ships, and where they are installed.
+ * `@faceattr/models`: the model assets faceattr ships, where they are installed, and the
+ * attribute model (encoder + age/gender/race heads) that runs them. No side effects; import
+ * `@faceattr/models/register` to register the attribute model as `default`.
  * @packageDocumentation
  */
-import { isNodeRuntime } from '@faceattr/core';
-
-/** Names of the assets this package ships. */
-export const MODEL_NAMES = ['blazeface-back', 'mtcnn-pnet', 'mtcnn-rnet', 'mtcnn-onet'] as const;
-export type ModelName = (typeof MODEL_NAMES)[number] | (string & {});
-
-/**
- * The installed location of a shipped asset's folder: a file path in Node, a URL in browsers
- * (resolved next to this module, so bundlers that copy `@faceattr/models/assets` serve it).
- */
-export function modelLocation(name: ModelName): string {
-  const url = new URL(`../assets/${name}/`, import.meta.url);
-  if (isNodeRuntime() && url.protocol === 'file:') {
-    return decodeURIComponent(url.pathname.replace(/^\/([A-Za-z]:)/, '$1')).replace(/\/$/, '');
-  }
-  return url.toString();
-}
+export { MODEL_NAMES, modelLocation } from './locate.js';
+export type { ModelName } from './locate.js';
+export { FaceAttributes, faceAttributes, DEFAULT_FACE_ATTRIBUTES } from './attributes/face-attributes.js';
+export type { FaceAttributesOptions } from './attributes/face-attributes.js';
+export { ENCODERS, DLIB_RESNET_128, AGE_BINS } from './attributes/encoders.js';
+export type { EncoderSpec } from './attributes/encoders.js';
+export { decodeAge, decodeGender, decodeRace } from './attributes/decode-heads.js';

@@ -1,0 +1,44 @@
+import type { Point } from '@faceattr/core';
+
+/** How an encoder wants its aligned face: crop size, landmark template, pixel normalisation. */
+export interface EncoderSpec {
+  /** Asset name of the encoder graph. */
+  name: string;
+  size: number;
+  /** Where the five landmarks (eyes, nose tip, mouth corners) land in the crop. */
+  template: readonly Point[];
+  mean: readonly [number, number, number];
+  std: number;
+  input: string;
+  output: string;
+  dim: number;
+}
+
+/**
+ * dlib's face chip: 150x150 with padding 0.25 around its mean face shape. The template is that
+ * mean shape's eye centres (mean of the six eyelid points), nose tip and mouth corners mapped
+ * into the chip ((0.25 + u) / 1.5 * 150), so MTCNN landmarks land where dlib's aligner puts them.
+ */
+export const DLIB_RESNET_128: EncoderSpec = {
+  name: 'dlib-resnet-128',
+  size: 150,
+  template: [
+    { x: 47.55, y: 46.6 },
+    { x: 100.48, y: 46.6 },
+    { x: 74.01, y: 76.56 },
+    { x: 50.41, y: 103.02 },
+    { x: 97.61, y: 103.02 },
+  ],
+  mean: [122.782, 117.001, 104.298],
+  std: 256,
+  input: 'input',
+  output: 'embedding',
+  dim: 128,
+};
+
+export const ENCODERS: Readonly<Record<string, EncoderSpec>> = {
+  [DLIB_RESNET_128.name]: DLIB_RESNET_128,
+};
+
+/** Age bins of the age head: one per year 0..100 (older faces count as 100). */
+export const AGE_BINS = 101;
