@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelManifest } from '@faceattr/core';
 import { buildBlazeface } from './build/blazeface.js';
+import { buildDlibResnet } from './build/dlib-resnet.js';
 import { buildMtcnnOnet, buildMtcnnPnet, buildMtcnnRnet } from './build/mtcnn.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets');
@@ -13,6 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets');
 const builders: ((root: string) => ModelManifest)[] = [
   buildBlazeface,
   buildMtcnnPnet, buildMtcnnRnet, buildMtcnnOnet,
+  buildDlibResnet,
 ];
 for (const build of builders) {
   const m = build(root);
