@@ -9,9 +9,8 @@
  * between consecutive convs (also through elementwise ops), so chains of convs stay NCHW.
  *
  * Padding: TF SAME pads (total = max((out-1)*stride + (k-1)*dilation + 1 - in, 0)) with the odd
- * pixel at the end; ONNX `auto_pad: SAME_UPPER` is defined the same way and works for free
- * (run-time) input sizes, so no explicit pads are computed. VALID is zero padding; EXPLICIT
- * copies `explicit_paddings`.
+ * pixel at the end, which is what ONNX `auto_pad: SAME_UPPER` computes at run time (so free input
+ * sizes work); see paddingAttrs. VALID is zero padding; EXPLICIT copies `explicit_paddings`.
  */
 import { emitActivation, isActivation, type Activation } from './activations.js';
 import type { OnnxAttributeValue } from './onnx-proto.js';
@@ -29,9 +28,23 @@ function spatial(ctx: OpContext, attr: string, fallback: number): [number, numbe
   return [v[1]!, v[2]!];
 }
 
-function paddingAttrs(ctx: OpContext): Record<string, OnnxAttributeValue> {
+/**
+ * ONNX pads for TF padding. SAME with stride 1 pads (k-1)*d in total whatever the input size, so
+ * the pads are explicit (onnxruntime also refuses auto_pad with dilations); with a larger stride
+ * the total depends on the input size, and auto_pad SAME_UPPER computes it at run time (TF forbids
+ * strides > 1 together with dilations > 1, so that case never needs both).
+ */
+function paddingAttrs(ctx: OpContext, kernel: [number, number], stride: [number, number], dilation: [number, number]): Record<string, OnnxAttributeValue> {
   const padding = str(ctx, 'padding') ?? 'VALID';
-  if (padding === 'SAME') return { auto_pad: 'SAME_UPPER' };
+  if (padding === 'SAME') {
+    if (stride[0] === 1 && stride[1] === 1) {
+      const total = kernel.map((k, i) => (k - 1) * dilation[i]!);
+      const begin = total.map((t) => Math.floor(t / 2));
+      return { pads: [begin[0]!, begin[1]!, total[0]! - begin[0]!, total[1]! - begin[1]!] };
+    }
+    if (dilation[0] !== 1 || dilation[1] !== 1) throw ctx.fail('SAME padding with both strides and dilations above 1 is not supported.');
+    return { auto_pad: 'SAME_UPPER' };
+  }
   if (padding === 'VALID') return { pads: [0, 0, 0, 0] };
   if (padding === 'EXPLICIT') {
     const e = ints(ctx, 'explicit_paddings') ?? [];
@@ -96,7 +109,7 @@ function convolution(ctx: OpContext, depthwise: boolean, fused: Fused): void {
   let y = b.add(
     'Conv',
     inputs,
-    { kernel_shape: [w.kh, w.kw], strides: [sh, sw], dilations: [dh, dw], group: w.group, ...paddingAttrs(ctx) },
+    { kernel_shape: [w.kh, w.kw], strides: [sh, sw], dilations: [dh, dw], group: w.group, ...paddingAttrs(ctx, [w.kh, w.kw], [sh, sw], [dh, dw]) },
     node.name,
   );
   if (fused.activation) {
@@ -123,7 +136,7 @@ function pool(ctx: OpContext, onnxOp: 'MaxPool' | 'AveragePool'): void {
   const { b, node } = ctx;
   const [kh, kw] = spatial(ctx, 'ksize', 1);
   const [sh, sw] = spatial(ctx, 'strides', 1);
-  const attrs: Record<string, OnnxAttributeValue> = { kernel_shape: [kh, kw], strides: [sh, sw], ...paddingAttrs(ctx) };
+  const attrs: Record<string, OnnxAttributeValue> = { kernel_shape: [kh, kw], strides: [sh, sw], ...paddingAttrs(ctx, [kh, kw], [sh, sw], [1, 1]) };
   // TF AvgPool divides by the number of real (unpadded) pixels: count_include_pad = 0.
   if (onnxOp === 'AveragePool') attrs['count_include_pad'] = 0;
   const x = b.add('Transpose', [ctx.input(0)], { perm: NHWC_TO_NCHW }, node.name);
@@ -139,6 +152,8 @@ export const CONV_OPS: Record<string, (ctx: OpContext) => void> = {
     if (int(ctx, 'num_args', 0) > 2) throw ctx.fail('more than 2 fused arguments is not supported.');
     convolution(ctx, false, readFusedOps(ctx, 2, fusedOps(ctx)));
   },
+  // tfjs's converter names the fused depthwise op without the underscore TF's grappler uses.
+  FusedDepthwiseConv2dNative: (ctx) => convolution(ctx, true, readFusedOps(ctx, 2, fusedOps(ctx))),
   _FusedDepthwiseConv2dNative: (ctx) => convolution(ctx, true, readFusedOps(ctx, 2, fusedOps(ctx))),
   MaxPool: (ctx) => pool(ctx, 'MaxPool'),
   AvgPool: (ctx) => pool(ctx, 'AveragePool'),

@@ -119,6 +119,14 @@ export const MATH_OPS: Record<string, (ctx: OpContext) => void> = {
   Max: reduction('ReduceMax', false),
   Min: reduction('ReduceMin', false),
   Prod: reduction('ReduceProd', false),
+  AddN: (ctx) => void ctx.b.add('Sum', Array.from({ length: ctx.inputCount }, (_, i) => ctx.input(i)), {}, ctx.node.name, ctx.output),
+  ClipByValue: (ctx) => {
+    // ONNX Clip takes scalar bounds only.
+    const [lo, hi] = [1, 2].map((i) => requireConst(ctx, i, i === 1 ? 'lower bound' : 'upper bound'));
+    if (lo!.data.length !== 1 || hi!.data.length !== 1) throw ctx.fail('only scalar clip bounds are supported.');
+    const { b, node } = ctx;
+    ctx.b.add('Clip', [ctx.input(0), b.scalarFloat(`${node.name}/min`, lo!.data[0]!), b.scalarFloat(`${node.name}/max`, hi!.data[0]!)], {}, node.name, ctx.output);
+  },
   FusedBatchNorm: batchNorm,
   FusedBatchNormV3: batchNorm,
 };

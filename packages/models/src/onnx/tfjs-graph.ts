@@ -27,7 +27,7 @@ export interface TfjsWeightEntry {
 
 export interface TfjsModelJson {
   format?: string;
-  modelTopology: { node: TfNode[]; library?: { function?: unknown[] } };
+  modelTopology: { node: TfNode[]; library?: { function?: unknown[] }; versions?: Record<string, unknown> };
   weightsManifest: { paths: string[]; weights: TfjsWeightEntry[] }[];
   signature?: {
     inputs?: Record<string, { name: string }>;
