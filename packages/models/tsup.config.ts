@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: ['src/index.ts', 'src/register.ts'],
+    entry: { index: 'src/index.ts', register: 'src/register.ts', utkface: 'src/utkface/utkface.ts', eval: 'src/eval/metrics.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

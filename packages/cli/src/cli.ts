@@ -1,0 +1,114 @@
+import { parseArgs } from 'node:util';
+import { FaceAttrError, describeError, isFaceAttrError, type AttributeName } from '@faceattr/core';
+import { analyze } from './analyze.js';
+import { evaluate, type EvalReport } from './evaluate.js';
+
+export const USAGE = `faceattr: perceived age, gender and (opt-in) race for faces in photos
+
+Usage:
+  faceattr analyze [options] FILES_OR_DIRS...
+      --detector mtcnn|haar            face detector (default mtcnn)
+      --backend tfjs-wasm|tfjs-cpu|onnx inference backend (default tfjs-wasm)
+      --attributes age,gender[,race]   attributes to predict (default age,gender; race is opt-in)
+      --json | --csv                   machine-readable output on stdout (default: text)
+      --annotate OUT_DIR               write images with boxes and labels to OUT_DIR
+  faceattr eval --format utkface|gender-csv DIR [options]
+      --split NAME                     only rows of labels.csv with this split (e.g. val)
+      --limit N                        first N images only
+      --detector, --backend            as for analyze
+      --json                           print the metrics as JSON
+
+Images are processed on this machine; nothing is sent anywhere.`;
+
+const usageError = (msg: string) => new FaceAttrError('INVALID_OPTIONS', `${msg}\n\n${USAGE}`);
+
+function parseAttributes(s: string): AttributeName[] {
+  const list = s.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const a of list) if (!['age', 'gender', 'race'].includes(a)) throw usageError(`Unknown attribute "${a}" in --attributes; use age, gender, race.`);
+  return list as AttributeName[];
+}
+
+/** Runs the CLI; returns the process exit code (0 ok, 1 some files failed, 2 usage or fatal error). */
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      out(`${USAGE}\n`);
+      return command ? 0 : 2;
+    }
+    if (command === 'analyze') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          detector: { type: 'string', default: 'mtcnn' },
+          backend: { type: 'string', default: 'tfjs-wasm' },
+          attributes: { type: 'string', default: 'age,gender' },
+          json: { type: 'boolean', default: false },
+          csv: { type: 'boolean', default: false },
+          annotate: { type: 'string' },
+        },
+      });
+      if (!positionals.length) throw usageError('analyze needs at least one image file or directory.');
+      if (values.json && values.csv) throw usageError('Use either --json or --csv, not both.');
+      const opts = {
+        inputs: positionals,
+        detector: values.detector!,
+        backend: values.backend!,
+        attributes: parseAttributes(values.attributes!),
+        format: values.json ? ('json' as const) : values.csv ? ('csv' as const) : ('text' as const),
+        ...(values.annotate ? { annotate: values.annotate } : {}),
+      };
+      const { results, failed } = await analyze(opts, out);
+      if (!results.length && failed) return 2;
+      return failed ? 1 : 0;
+    }
+    if (command === 'eval') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          format: { type: 'string', default: 'utkface' },
+          detector: { type: 'string', default: 'mtcnn' },
+          backend: { type: 'string', default: 'tfjs-wasm' },
+          split: { type: 'string' },
+          limit: { type: 'string' },
+          json: { type: 'boolean', default: false },
+        },
+      });
+      if (positionals.length !== 1) throw usageError('eval needs exactly one directory.');
+      const limit = values.limit === undefined ? undefined : Number(values.limit);
+      if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw usageError('--limit must be a positive integer.');
+      const report = await evaluate({
+        format: values.format as 'utkface' | 'gender-csv',
+        dir: positionals[0]!,
+        detector: values.detector!,
+        backend: values.backend!,
+        ...(values.split ? { split: values.split } : {}),
+        ...(limit ? { limit } : {}),
+      });
+      out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      return 0;
+    }
+    throw usageError(`Unknown command "${command}".`);
+  } catch (e) {
+    if (isFaceAttrError(e)) err(`faceattr: ${e.message}\n`);
+    else if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) err(`faceattr: ${describeError(e)}\n\n${USAGE}\n`);
+    else err(`faceattr: unexpected error: ${describeError(e)}\n`);
+    return 2;
+  }
+}
+
+function formatReport(r: EvalReport): string {
+  const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
+  const lines = [
+    `${r.format} eval (${r.detector}, ${r.backend}): ${r.n} images, ${r.detected} with a face (${r.n - r.detected} missed), median ${r.median_ms_per_image} ms/image`,
+  ];
+  if (r.age_mae !== undefined) lines.push(`age: MAE ${r.age_mae} years, CS@5 ${pct(r.age_cs5)}, FairFace-bin accuracy ${pct(r.age_bin_acc)}`);
+  if (r.gender_acc !== undefined) lines.push(`gender: accuracy ${pct(r.gender_acc)}`);
+  if (r.race_acc !== undefined) lines.push(`race: accuracy ${pct(r.race_acc)}, macro-F1 ${r.race_macro_f1}`);
+  if (r.gender_acc_by_race) lines.push(`gender accuracy by race: ${Object.entries(r.gender_acc_by_race).map(([k, v]) => `${k} ${pct(v.acc)} (n=${v.n})`).join(', ')}`);
+  if (r.race_recall_by_class) lines.push(`race recall by class: ${Object.entries(r.race_recall_by_class).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}`);
+  if (r.age_mae_by_decade) lines.push(`age MAE by decade: ${Object.entries(r.age_mae_by_decade).map(([k, v]) => `${k} ${v.mae} (n=${v.n})`).join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,35 @@
+/** A one-line progress bar on stderr, redrawn in place on a terminal and silent otherwise. */
+export class Progress {
+  #done = 0;
+  readonly #tty: boolean;
+  #last = 0;
+
+  constructor(
+    readonly total: number,
+    readonly label: string,
+    readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {
+    this.#tty = Boolean(stream.isTTY) && total > 1;
+  }
+
+  tick(): void {
+    this.#done++;
+    if (!this.#tty) return;
+    const now = Date.now();
+    if (now - this.#last < 100 && this.#done < this.total) return;
+    this.#last = now;
+    const width = 30;
+    const filled = Math.round((this.#done / this.total) * width);
+    this.stream.write(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.#done}/${this.total}`);
+  }
+
+  /** Prints a message on its own line without breaking the bar. */
+  note(message: string): void {
+    if (this.#tty) this.stream.write('\r\x1b[K');
+    this.stream.write(`${message}\n`);
+  }
+
+  end(): void {
+    if (this.#tty) this.stream.write('\r\x1b[K');
+  }
+}
