@@ -7,17 +7,20 @@ import { fileURLToPath } from 'node:url';
 import type { ModelManifest } from '@faceattr/core';
 import { buildBlazeface } from './build/blazeface.js';
 import { buildDlibResnet } from './build/dlib-resnet.js';
+import { buildHeads } from './build/heads.js';
 import { buildMtcnnOnet, buildMtcnnPnet, buildMtcnnRnet } from './build/mtcnn.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets');
 // One builder per asset; each reads pinned npm files and writes <root>/<name>/.
-const builders: ((root: string) => ModelManifest)[] = [
+const builders: ((root: string) => ModelManifest | undefined)[] = [
   buildBlazeface,
   buildMtcnnPnet, buildMtcnnRnet, buildMtcnnOnet,
   buildDlibResnet,
+  buildHeads('dlib-resnet-128'),
 ];
 for (const build of builders) {
   const m = build(root);
+  if (!m) continue;
   const bytes = m.files.reduce((n, f) => n + f.bytes, 0);
   console.log(`asset ${m.name}@${m.version}: ${m.files.length} files, ${bytes} bytes`);
 }

@@ -126,6 +126,11 @@ export class GraphDefBuilder {
     return name;
   }
 
+  sigmoid(name: string, x: string): string {
+    this.#nodes.push({ name, op: 'Sigmoid', input: [x], attr: { T: FLOAT } });
+    return name;
+  }
+
   relu(name: string, x: string): string {
     this.#nodes.push({ name, op: 'Relu', input: [x], attr: { T: FLOAT } });
     return name;
