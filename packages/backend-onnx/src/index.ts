@@ -1,0 +1,28 @@
+/**
+ * `@faceattr/backend-onnx` for Node: runs faceattr model assets' `onnx` artifacts on
+ * onnxruntime-node (`cpu`, or `cuda` where its binaries are installed). Browsers resolve
+ * `index.web` (onnxruntime-web) through the package's exports map. Importing this entry has no
+ * side effects; import `@faceattr/backend-onnx/register` to register the `onnx-*` names.
+ * @packageDocumentation
+ */
+import { OnnxBackend } from './onnx-backend.js';
+import { nodePlatform } from './node-platform.js';
+import type { OnnxBackendOptions } from './ort-runtime.js';
+import { registerOnnxNames } from './register-backends.js';
+
+export { OnnxBackend } from './onnx-backend.js';
+export type { OnnxBackendOptions, OnnxExecutionProvider } from './ort-runtime.js';
+
+/** Creates an ONNX Runtime backend on onnxruntime-node: `onnxBackend()` (cpu) or `onnxBackend({ executionProviders: ['cuda', 'cpu'] })`. */
+export function onnxBackend(options: OnnxBackendOptions = {}): OnnxBackend {
+  return new OnnxBackend(nodePlatform, options);
+}
+
+/**
+ * Registers `onnx-cpu` (priority 25: above tfjs-wasm, which it outruns on CPU, see
+ * docs/benchmarks.md; below the native tfjs-node) and `onnx-cuda` (45, tried first; init fails
+ * over to the next name where CUDA is missing), plus the `onnx` alias for cpu.
+ */
+export function registerOnnxBackends(): void {
+  registerOnnxNames((eps) => onnxBackend({ executionProviders: eps }), { cuda: 45, cpu: 25 }, 'cpu');
+}

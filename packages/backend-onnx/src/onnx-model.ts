@@ -1,0 +1,107 @@
+import { FaceAttrError, describeError, type ModelHandle, type TensorData, type TensorSpec } from '@faceattr/core';
+import type { OrtRuntime, OrtSession, OrtTensor } from './ort-runtime.js';
+
+/** A loaded ONNX model: one ONNX Runtime session. */
+export class OnnxModel implements ModelHandle {
+  #session: OrtSession | undefined;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly #expected = new Map<string, { shape: readonly (number | null)[]; dtype: 'float32' | 'int32' }>();
+
+  constructor(
+    readonly name: string,
+    session: OrtSession,
+    inputSpecs: readonly TensorSpec[],
+    private readonly runtime: OrtRuntime,
+    private readonly backendName: string,
+    private readonly onRelease: (m: OnnxModel) => void,
+  ) {
+    this.#session = session;
+    this.inputNames = [...session.inputNames];
+    this.outputNames = [...session.outputNames];
+    // Expected shapes: the manifest's (null = free), else what the ONNX graph declares (strings are symbolic dims).
+    for (const n of this.inputNames) {
+      const spec = inputSpecs.find((s) => s.name === n);
+      const meta = session.inputMetadata?.find((m) => m.name === n);
+      const shape = spec?.shape ?? meta?.shape?.map((d) => (typeof d === 'number' && d >= 0 ? d : null));
+      if (shape) this.#expected.set(n, { shape, dtype: spec?.dtype ?? 'float32' });
+    }
+  }
+
+  async run(feeds: Readonly<Record<string, TensorData>>, outputs?: readonly string[]): Promise<Record<string, TensorData>> {
+    const session = this.#session;
+    if (!session) throw new FaceAttrError('DISPOSED', `Model "${this.name}" was released; load it again.`);
+    const names = outputs ?? this.outputNames;
+    for (const n of names) {
+      if (!this.outputNames.includes(n)) {
+        throw new FaceAttrError('INVALID_INPUT', `Model "${this.name}" has no output "${n}"; its outputs are ${this.outputNames.join(', ')}.`);
+      }
+    }
+    const ortFeeds: Record<string, OrtTensor> = {};
+    for (const [k, v] of Object.entries(feeds)) {
+      if (!this.inputNames.includes(k)) {
+        throw new FaceAttrError('INVALID_INPUT', `Model "${this.name}" has no input "${k}"; its inputs are ${this.inputNames.join(', ')}.`);
+      }
+      this.#check(k, v);
+      ortFeeds[k] = this.runtime.tensor(v.data instanceof Int32Array ? 'int32' : 'float32', v.data, v.shape);
+    }
+    for (const n of this.inputNames) {
+      if (!(n in ortFeeds)) throw new FaceAttrError('INVALID_INPUT', `Model "${this.name}" needs input "${n}", which was not given.`);
+    }
+    let results: Record<string, OrtTensor>;
+    try {
+      results = await session.run(ortFeeds, names);
+    } catch (e) {
+      if (!this.#session) throw new FaceAttrError('DISPOSED', `Model "${this.name}" was released during a run.`, { cause: e });
+      throw new FaceAttrError('INFERENCE_FAILED', `Running "${this.name}" on ${this.backendName} failed: ${describeError(e)}`, { cause: e });
+    }
+    const out: Record<string, TensorData> = {};
+    try {
+      for (const n of names) {
+        const t = results[n];
+        if (!t) throw new FaceAttrError('INFERENCE_FAILED', `${this.backendName} returned no output "${n}" for "${this.name}".`);
+        out[n] = { data: toOwnedArray(t, n, this.name), shape: [...t.dims] };
+      }
+    } finally {
+      for (const t of Object.values(results)) t.dispose?.();
+    }
+    return out;
+  }
+
+  #check(name: string, feed: TensorData): void {
+    const n = feed.shape.reduce((a, b) => a * b, 1);
+    if (!feed.shape.every((d) => Number.isInteger(d) && d >= 0) || n !== feed.data.length) {
+      throw new FaceAttrError('INVALID_INPUT', `Input "${name}" of "${this.name}" has shape [${feed.shape.join(', ')}] but ${feed.data.length} values.`);
+    }
+    const expected = this.#expected.get(name);
+    if (!expected) return;
+    const want = expected.dtype === 'int32' ? Int32Array : Float32Array;
+    if (!(feed.data instanceof want)) {
+      throw new FaceAttrError('INVALID_INPUT', `Input "${name}" of "${this.name}" must be a ${want.name}, got a ${feed.data.constructor.name}.`);
+    }
+    const s = expected.shape;
+    if (s.length !== feed.shape.length || !s.every((d, i) => d === null || d === feed.shape[i])) {
+      throw new FaceAttrError('INVALID_INPUT', `Input "${name}" of "${this.name}" must have shape [${s.map((d) => d ?? '?').join(', ')}], got [${feed.shape.join(', ')}].`);
+    }
+  }
+
+  async release(): Promise<void> {
+    const s = this.#session;
+    if (!s) return;
+    this.#session = undefined;
+    this.onRelease(this);
+    await s.release();
+  }
+}
+
+/** Copies an output into a float32/int32 array the caller owns (ONNX Runtime may reuse its buffers). */
+function toOwnedArray(t: OrtTensor, output: string, model: string): Float32Array | Int32Array {
+  const d = t.data;
+  if (d instanceof Float32Array) return d.slice();
+  if (d instanceof Int32Array) return d.slice();
+  if (d instanceof BigInt64Array) return Int32Array.from(d, (v) => Number(v));
+  if (d instanceof Float64Array || d instanceof Uint8Array || d instanceof Int8Array || d instanceof Uint16Array || d instanceof Int16Array) {
+    return t.type === 'float64' ? Float32Array.from(d) : Int32Array.from(d);
+  }
+  throw new FaceAttrError('INFERENCE_FAILED', `Output "${output}" of "${model}" has type ${t.type}, which faceattr cannot pass on (float32/int32 expected).`);
+}
