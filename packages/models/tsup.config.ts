@@ -10,7 +10,7 @@ export default defineConfig([
     target: 'es2022',
   },
   {
-    entry: { 'build-assets': 'src/build-assets.ts' },
+    entry: { 'build-assets': 'src/build-assets.ts', 'tfjs-to-onnx': 'src/tfjs-to-onnx-cli.ts' },
     format: ['esm'],
     platform: 'node',
     target: 'node20',

@@ -9,6 +9,7 @@ import { buildBlazeface } from './build/blazeface.js';
 import { buildDlibResnet } from './build/dlib-resnet.js';
 import { buildHeads } from './build/heads.js';
 import { buildMtcnnOnet, buildMtcnnPnet, buildMtcnnRnet } from './build/mtcnn.js';
+import { addOnnxToAllAssets } from './onnx/convert-asset.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets');
 // One builder per asset; each reads pinned npm files and writes <root>/<name>/.
@@ -23,4 +24,8 @@ for (const build of builders) {
   if (!m) continue;
   const bytes = m.files.reduce((n, f) => n + f.bytes, 0);
   console.log(`asset ${m.name}@${m.version}: ${m.files.length} files, ${bytes} bytes`);
+}
+// Last: every asset with a tfjs graph (whichever builder wrote it) also gets its ONNX conversion.
+for (const m of addOnnxToAllAssets(root)) {
+  console.log(`asset ${m.name}@${m.version}: onnx artifact, ${m.files.find((f) => f.path === 'model.onnx')!.bytes} bytes`);
 }
