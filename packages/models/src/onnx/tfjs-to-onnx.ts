@@ -73,7 +73,7 @@ function topologicalOrder(outputs: string[], nodes: Map<string, TfNode>): TfNode
     const node = nodes.get(name);
     if (!node) throw new Error(`tfjs -> ONNX: node "${from}" reads "${name}", which is not in the graph.`);
     state.set(name, 'visiting');
-    // Iterative enough for real models: depth is the longest path, a few hundred nodes at most.
+    // Recursive: the depth is the longest path, a few hundred nodes in real models.
     for (const r of node.input ?? []) {
       const ref = parseInputRef(r);
       if (!ref.control) visit(ref.node, name);
