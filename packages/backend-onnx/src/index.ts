@@ -20,9 +20,9 @@ export function onnxBackend(options: OnnxBackendOptions = {}): OnnxBackend {
 
 /**
  * Registers `onnx-cpu` (priority 25: above tfjs-wasm, which it outruns on CPU, see
- * docs/benchmarks.md; below the native tfjs-node) and `onnx-cuda` (45, tried first; init fails
- * over to the next name where CUDA is missing), plus the `onnx` alias for cpu.
+ * docs/benchmarks.md; below the native tfjs-node), `onnx-cuda` (5: opt-in by name, since probing
+ * CUDA where it is missing makes onnxruntime log a load error) and the `onnx` alias for cpu.
  */
 export function registerOnnxBackends(): void {
-  registerOnnxNames((eps) => onnxBackend({ executionProviders: eps }), { cuda: 45, cpu: 25 }, 'cpu');
+  registerOnnxNames((eps) => onnxBackend({ executionProviders: eps }), { cpu: 25, cuda: 5 }, 'cpu');
 }
