@@ -75,40 +75,43 @@ export class MtcnnDetector implements FaceDetector {
     const minScore = options.minScore ?? 0;
     const maxFaces = Math.min(options.maxFaces ?? Infinity, this.options.maxFaces);
     const t0 = now();
-    const proposals = await this.#proposals(nets.pnet, image);
+    const { boxes: proposals, pyramid } = await this.#proposals(nets.pnet, image);
     const t1 = now();
-    const refined = proposals.length ? await this.#refine(nets.rnet, image, proposals) : [];
+    const refined = proposals.length ? await this.#refine(nets.rnet, pyramid, proposals) : [];
     const t2 = now();
-    const faces = refined.length ? await this.#output(nets.onet, image, refined) : [];
+    const faces = refined.length ? await this.#output(nets.onet, pyramid, refined, image) : [];
     const t3 = now();
     this.lastTimings = { pnet: t1 - t0, rnet: t2 - t1, onet: t3 - t2, total: t3 - t0 };
     return faces.filter((f) => f.score >= minScore).slice(0, maxFaces);
   }
 
   #sample(): SampleOptions {
-    return { mean: 127.5, std: 128, channelOrder: this.options.channelOrder, transpose: true, border: 0 };
+    // Crops come from the pyramid level just above the crop size (< 1.42x shrink left): plain bilinear suffices.
+    return { mean: 127.5, std: 128, channelOrder: this.options.channelOrder, transpose: true, border: 0, antialias: false };
   }
 
   /** Stage 1: P-Net over the pyramid; boxes regressed and squared, ready for R-Net. */
-  async #proposals(pnet: ModelHandle, image: RgbImage): Promise<Box[]> {
+  async #proposals(pnet: ModelHandle, image: RgbImage): Promise<{ boxes: Box[]; pyramid: Pyramid }> {
     const { minFaceSize, scaleFactor, thresholds } = this.options;
     const all: Candidate[] = [];
+    const pyramid: Pyramid = [{ image, sx: 1, sy: 1 }];
     const levels = pyramidLevels(image.width, image.height, minFaceSize, scaleFactor);
     let buffer: Float32Array | undefined;
     let k = 0;
     for (const scaled of pyramidImages(image, levels)) {
       const level = levels[k++]!;
+      pyramid.push({ image: scaled, sx: scaled.width / image.width, sy: scaled.height / image.height });
       // Levels only shrink, so the first level's buffer fits them all.
       const data = (buffer = toTransposedTensor(scaled, 127.5, 128, this.options.channelOrder, buffer)).subarray(0, level.width * level.height * 3);
       const out = await pnet.run({ input: { data, shape: [1, level.width, level.height, 3] } }, ['prob', 'bbox']);
       const found = decodePnet(out['prob']!, out['bbox']!, level.width / image.width, level.height / image.height, thresholds[0]);
       all.push(...nms(found, NMS_LEVEL, 'union'));
     }
-    return nms(all, NMS_PYRAMID, 'union').map(nextCrop);
+    return { boxes: nms(all, NMS_PYRAMID, 'union').map(nextCrop), pyramid };
   }
 
   /** Runs a crop net over `boxes` in batches; returns each output per box. */
-  async #runCrops(net: ModelHandle, image: RgbImage, boxes: readonly Box[], size: number, outputs: readonly string[]) {
+  async #runCrops(net: ModelHandle, pyramid: Pyramid, boxes: readonly Box[], size: number, outputs: readonly string[]) {
     const per = size * size * 3;
     const results: Record<string, Float32Array> = {};
     for (const name of outputs) results[name] = new Float32Array(0);
@@ -116,7 +119,11 @@ export class MtcnnDetector implements FaceDetector {
     for (let start = 0; start < boxes.length; start += MAX_BATCH) {
       const batch = boxes.slice(start, start + MAX_BATCH);
       const data = new Float32Array(batch.length * per);
-      batch.forEach((b, i) => cropResizeToTensor(image, b, size, size, this.#sample(), data.subarray(i * per, (i + 1) * per)));
+      const sample = this.#sample();
+      batch.forEach((b, i) => {
+        const { image, box } = cropSource(pyramid, b, size);
+        cropResizeToTensor(image, box, size, size, sample, data.subarray(i * per, (i + 1) * per));
+      });
       const out = await net.run({ input: { data, shape: [batch.length, size, size, 3] } }, outputs);
       chunks.push(Object.fromEntries(outputs.map((n) => [n, Float32Array.from(out[n]!.data)])));
     }
@@ -134,8 +141,8 @@ export class MtcnnDetector implements FaceDetector {
   }
 
   /** Stage 2: R-Net rescoring of 24x24 crops; boxes regressed and squared, ready for O-Net. */
-  async #refine(rnet: ModelHandle, image: RgbImage, boxes: readonly Box[]): Promise<Box[]> {
-    const out = await this.#runCrops(rnet, image, boxes, 24, ['prob', 'bbox']);
+  async #refine(rnet: ModelHandle, pyramid: Pyramid, boxes: readonly Box[]): Promise<Box[]> {
+    const out = await this.#runCrops(rnet, pyramid, boxes, 24, ['prob', 'bbox']);
     const prob = out['prob']!;
     const reg = out['bbox']!;
     const kept: Candidate[] = [];
@@ -147,8 +154,8 @@ export class MtcnnDetector implements FaceDetector {
   }
 
   /** Stage 3: O-Net on 48x48 crops: final score, box and five landmarks. */
-  async #output(onet: ModelHandle, image: RgbImage, boxes: readonly Box[]): Promise<DetectedFace[]> {
-    const out = await this.#runCrops(onet, image, boxes, 48, ['prob', 'bbox', 'landmarks']);
+  async #output(onet: ModelHandle, pyramid: Pyramid, boxes: readonly Box[], image: RgbImage): Promise<DetectedFace[]> {
+    const out = await this.#runCrops(onet, pyramid, boxes, 48, ['prob', 'bbox', 'landmarks']);
     const prob = out['prob']!;
     const reg = out['bbox']!;
     const lm = out['landmarks']!;
@@ -165,8 +172,12 @@ export class MtcnnDetector implements FaceDetector {
         landmarks: { leftEye: pt(0), rightEye: pt(1), nose: pt(2), mouthLeft: pt(3), mouthRight: pt(4) },
       });
     });
-    const final = cands.map((c) => ({ ...c, box: regressed(c) }));
-    return nms(final, NMS_FINAL, 'min').map((c) => ({
+    const final = nms(
+      cands.map((c) => ({ ...c, box: regressed(c) })),
+      NMS_FINAL,
+      'min',
+    );
+    return final.map((c) => ({
       box: clipBox(c.box, image.width, image.height),
       score: c.score,
       landmarks: c.landmarks,
@@ -179,6 +190,22 @@ export class MtcnnDetector implements FaceDetector {
     this.#nets = undefined;
     if (nets) await Promise.all([nets.pnet.release(), nets.rnet.release(), nets.onet.release()]);
   }
+}
+
+/** The original image and its pyramid levels, with their resize ratios per axis. */
+type Pyramid = { image: RgbImage; sx: number; sy: number }[];
+
+/**
+ * Where to crop `box` for a `size` px net input: the smallest pyramid image still at least
+ * `size` px across the box (so the remaining step is a mild shrink), and the box in its pixels.
+ */
+function cropSource(pyramid: Pyramid, box: Box, size: number): { image: RgbImage; box: Box } {
+  const fits = (p: Pyramid[number]) => box.width * p.sx >= size && box.height * p.sy >= size;
+  let best: Pyramid[number] | undefined;
+  for (const p of pyramid) if (fits(p) && (!best || p.sx < best.sx)) best = p;
+  // A box smaller than the net input: upsample from the largest image.
+  best ??= pyramid.reduce((a, b) => (b.sx > a.sx ? b : a));
+  return { image: best.image, box: { x: box.x * best.sx, y: box.y * best.sy, width: box.width * best.sx, height: box.height * best.sy } };
 }
 
 function checkImage(image: RgbImage): void {

@@ -9,3 +9,4 @@ export type { MtcnnTimings } from './detector.js';
 export { DEFAULT_MTCNN_OPTIONS, resolveMtcnnOptions } from './options.js';
 export type { MtcnnOptions, ResolvedMtcnnOptions } from './options.js';
 export { pyramidLevels } from './pyramid.js';
+export { UTKFACE_TEMPLATE_200 } from './utkface-template.js';
