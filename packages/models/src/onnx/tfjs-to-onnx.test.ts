@@ -1,4 +1,5 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -338,5 +339,17 @@ describe('onnx artifact in an asset folder', () => {
     // Converting again replaces the artifact instead of listing model.onnx twice.
     const again = addOnnxArtifact(dir)!;
     expect(again.manifest.files.filter((f) => f.path === 'model.onnx')).toHaveLength(1);
+  });
+
+  it('the CLI converts an asset folder and exits 1 naming a folder it cannot convert', () => {
+    const cli = join(import.meta.dirname, '..', 'tfjs-to-onnx-cli.ts');
+    unlinkSync(join(dir, 'model.onnx'));
+    const ok = spawnSync(process.execPath, ['--import', 'tsx', cli, dir], { encoding: 'utf8' });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/model\.onnx \d+ bytes/);
+    expect(existsSync(join(dir, 'model.onnx'))).toBe(true);
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', cli, join(dir, 'no-such-model')], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('no-such-model');
   });
 });
