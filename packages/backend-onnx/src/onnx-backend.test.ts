@@ -77,6 +77,22 @@ describe('onnx backend', () => {
     await b.dispose();
   });
 
+  it('release() during runs lets started runs finish, then frees the session', async () => {
+    const feeds = await blazefaceFeeds();
+    for (const b of [onnxBackend(), onnxWebBackend()]) {
+      const m = await b.loadModel(await loadModelAsset(BLAZEFACE, 'onnx'));
+      const runs = [m.run(feeds), m.run(feeds)];
+      await m.release();
+      expect(b.memory().models).toBe(0);
+      for (const r of await Promise.allSettled(runs)) {
+        if (r.status === 'fulfilled') expect(r.value['Identity']!.data.length).toBe(512);
+        else expect((r.reason as FaceAttrError).code).toBe('DISPOSED');
+      }
+      expect((await failure(m.run(feeds))).code).toBe('DISPOSED');
+      await b.dispose();
+    }
+  });
+
   it('onnxruntime-node cpu, single-threaded and default, and onnxruntime-web wasm agree', async () => {
     const feeds = await blazefaceFeeds();
     const outs = [];

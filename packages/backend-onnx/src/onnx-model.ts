@@ -6,6 +6,7 @@ export class OnnxModel implements ModelHandle {
   #session: OrtSession | undefined;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  readonly #inflight = new Set<Promise<unknown>>();
   readonly #expected = new Map<string, { shape: readonly (number | null)[]; dtype: 'float32' | 'int32' }>();
 
   constructor(
@@ -49,11 +50,15 @@ export class OnnxModel implements ModelHandle {
       if (!(n in ortFeeds)) throw new FaceAttrError('INVALID_INPUT', `Model "${this.name}" needs input "${n}", which was not given.`);
     }
     let results: Record<string, OrtTensor>;
+    const running = session.run(ortFeeds, names);
+    this.#inflight.add(running);
     try {
-      results = await session.run(ortFeeds, names);
+      results = await running;
     } catch (e) {
       if (!this.#session) throw new FaceAttrError('DISPOSED', `Model "${this.name}" was released during a run.`, { cause: e });
       throw new FaceAttrError('INFERENCE_FAILED', `Running "${this.name}" on ${this.backendName} failed: ${describeError(e)}`, { cause: e });
+    } finally {
+      this.#inflight.delete(running);
     }
     const out: Record<string, TensorData> = {};
     try {
@@ -90,6 +95,8 @@ export class OnnxModel implements ModelHandle {
     if (!s) return;
     this.#session = undefined;
     this.onRelease(this);
+    // Runs already started finish first: freeing a session under a running inference is unsafe.
+    await Promise.allSettled([...this.#inflight]);
     await s.release();
   }
 }
