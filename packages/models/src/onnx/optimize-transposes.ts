@@ -5,6 +5,9 @@
  *     runs on the untransposed tensors and one Transpose follows it instead; repeated, this moves
  *     the NCHW->NHWC transposes down to the next conv, where rule 1 cancels them.
  * Then drops nodes nothing reads. Graph outputs keep their names and values.
+ * Residual blocks (an Add of a conv output and an NHWC skip input) keep their transposes here;
+ * onnxruntime's own transpose optimizer (basic level) pushes those through at session creation
+ * (BlazeFace: 144 transposes unoptimised, 42 after this pass, 5 after onnxruntime's).
  */
 import type { OnnxGraph, OnnxNode } from './onnx-proto.js';
 import type { OnnxGraphBuilder } from './graph-builder.js';
