@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { ModelManifest } from '@faceattr/core';
 import { buildBlazeface } from './build/blazeface.js';
 import { buildDlibResnet } from './build/dlib-resnet.js';
+import { buildHaarFrontalface } from './build/haar.js';
 import { buildHeads } from './build/heads.js';
 import { buildMtcnnOnet, buildMtcnnPnet, buildMtcnnRnet } from './build/mtcnn.js';
 import { addOnnxToAllAssets } from './onnx/convert-asset.js';
@@ -18,6 +19,7 @@ const builders: ((root: string) => ModelManifest | undefined)[] = [
   buildMtcnnPnet, buildMtcnnRnet, buildMtcnnOnet,
   buildDlibResnet,
   buildHeads('dlib-resnet-128'),
+  buildHaarFrontalface,
 ];
 for (const build of builders) {
   const m = build(root);

@@ -1,7 +1,7 @@
 import { isNodeRuntime } from '@faceattr/core';
 
 /** Names of the assets this package ships. */
-export const MODEL_NAMES = ['blazeface-back', 'mtcnn-pnet', 'mtcnn-rnet', 'mtcnn-onet', 'dlib-resnet-128', 'heads-dlib-resnet-128'] as const;
+export const MODEL_NAMES = ['blazeface-back', 'mtcnn-pnet', 'mtcnn-rnet', 'mtcnn-onet', 'dlib-resnet-128', 'heads-dlib-resnet-128', 'haar-frontalface-default'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number] | (string & {});
 
 /**

@@ -1,0 +1,141 @@
+import { FaceAttrError, type Box } from '@faceattr/core';
+import type { HaarCascade } from './cascade-types.js';
+import { compileCascade, cornerOffsets, type CompiledCascade } from './compiled-cascade.js';
+import { rgbToGray } from './grayscale.js';
+import { groupRectangles, type GroupedBox } from './group-rectangles.js';
+import { integralSums, tiltedIntegral } from './integral.js';
+import { resolveHaarOptions, type HaarOptions, type ResolvedHaarOptions } from './options.js';
+import { resizeGrayLinearExact } from './resize-linear-exact.js';
+import { roundHalfEven } from './rounding.js';
+import { scanLevel, type ScaleLevel } from './scan-scale.js';
+
+const f32 = Math.fround;
+
+/** Pixels to search: 8-bit gray (1 channel) or packed RGB (3 channels), rows tightly packed. */
+export interface HaarImage {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+}
+
+/** One pyramid level: the float32 scale OpenCV uses and the level's size. */
+export interface PyramidLevel {
+  scale: number;
+  width: number;
+  height: number;
+  /** Window step in level pixels: 2 below scale 2, then 1 (OpenCV's CPU path). */
+  step: number;
+  /** Size of a window at this level, in image pixels. */
+  windowWidth: number;
+  windowHeight: number;
+}
+
+/**
+ * The pyramid OpenCV's `detectMultiScale` searches: factors 1, f, f^2... (double), kept while the
+ * window (rounded) fits `maxSize` (default the image), skipped while it is below `minSize`; each level
+ * is the image resized to round(size / float32(factor)).
+ */
+export function pyramidLevels(imageWidth: number, imageHeight: number, winWidth: number, winHeight: number, o: ResolvedHaarOptions): PyramidLevel[] {
+  const maxW = o.maxSize.width > 0 && o.maxSize.height > 0 ? o.maxSize.width : imageWidth;
+  const maxH = o.maxSize.width > 0 && o.maxSize.height > 0 ? o.maxSize.height : imageHeight;
+  const levels: PyramidLevel[] = [];
+  for (let factor = 1; ; factor *= o.scaleFactor) {
+    const ww = roundHalfEven(winWidth * factor);
+    const wh = roundHalfEven(winHeight * factor);
+    if (ww > maxW || wh > maxH) break;
+    if (ww < o.minSize.width || wh < o.minSize.height) continue;
+    const scale = f32(factor);
+    levels.push({
+      scale,
+      width: roundHalfEven(f32(imageWidth / scale)),
+      height: roundHalfEven(f32(imageHeight / scale)),
+      step: scale >= 2 ? 1 : 2,
+      windowWidth: roundHalfEven(f32(winWidth * scale)),
+      windowHeight: roundHalfEven(f32(winHeight * scale)),
+    });
+  }
+  return levels;
+}
+
+export interface HaarDetection extends GroupedBox {
+  box: Box;
+  neighbors: number;
+}
+
+function checkImage(img: HaarImage): void {
+  const bad = (what: string): never => {
+    throw new FaceAttrError('INVALID_INPUT', `Haar detector input ${what}.`);
+  };
+  if (typeof img !== 'object' || img === null) bad('must be {data, width, height, channels}');
+  const { width, height, channels, data } = img;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) bad(`has a bad size ${String(width)}x${String(height)}`);
+  if (channels !== 1 && channels !== 3) bad(`must have 1 (gray) or 3 (RGB) channels, got ${String(channels)}`);
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) bad('data must be a Uint8Array');
+  if (data.length !== width * height * channels) bad(`data has ${data.length} bytes, expected ${width}x${height}x${channels} = ${width * height * channels}`);
+}
+
+const compiledCache = new WeakMap<HaarCascade, CompiledCascade>();
+
+/** Flattens a cascade once; later calls with the same object reuse it. */
+export function compiled(cascade: HaarCascade): CompiledCascade {
+  let cc = compiledCache.get(cascade);
+  if (!cc) compiledCache.set(cascade, (cc = compileCascade(cascade)));
+  return cc;
+}
+
+/**
+ * Raw hits of the cascade over the pyramid (before grouping), in image pixels: what OpenCV's
+ * `detectMultiScale` collects before `groupRectangles`, in the same order for a single thread.
+ */
+export function detectRaw(cascade: HaarCascade, image: HaarImage, options?: HaarOptions): Box[] {
+  checkImage(image);
+  return rawHits(compiled(cascade), image, resolveHaarOptions(options));
+}
+
+function rawHits(cc: CompiledCascade, image: HaarImage, o: ResolvedHaarOptions): Box[] {
+  const { width, height } = image;
+  const gray = image.channels === 1 ? Uint8Array.from(image.data) : rgbToGray(image.data as Uint8Array, width, height);
+  const levels = pyramidLevels(width, height, cc.width, cc.height, o);
+  const boxes: Box[] = [];
+  if (levels.length === 0) return boxes;
+  // Buffers sized for the first (largest) level, reused by the smaller ones.
+  const maxW = levels[0]!.width;
+  const maxH = levels[0]!.height;
+  const resized = new Uint8Array(maxW * maxH);
+  const sum = new Int32Array((maxW + 1) * (maxH + 1));
+  const sqsum = new Int32Array(sum.length);
+  const tilted = cc.hasTilted ? new Int32Array(sum.length) : undefined;
+  const offsets = new Int32Array(cc.rect.length);
+  const hx: number[] = [];
+  const hy: number[] = [];
+  for (const lv of levels) {
+    const cols = lv.width + 1 - cc.width;
+    const rows = lv.height + 1 - cc.height;
+    if (cols <= 0 || rows <= 0) continue;
+    const img = resizeGrayLinearExact(gray, width, height, lv.width, lv.height, resized);
+    integralSums(img, lv.width, lv.height, sum, sqsum);
+    if (tilted) tiltedIntegral(img, lv.width, lv.height, tilted);
+    const stride = lv.width + 1;
+    const level: ScaleLevel = { sum, sqsum, tilted, stride, cols, rows, step: lv.step, offsets: cornerOffsets(cc, stride, offsets) };
+    hx.length = 0;
+    hy.length = 0;
+    scanLevel(cc, level, hx, hy);
+    for (let i = 0; i < hx.length; i++) {
+      boxes.push({ x: roundHalfEven(f32(hx[i]! * lv.scale)), y: roundHalfEven(f32(hy[i]! * lv.scale)), width: lv.windowWidth, height: lv.windowHeight });
+    }
+  }
+  return boxes;
+}
+
+/**
+ * Finds objects with a Haar cascade, reproducing OpenCV 4's `CascadeClassifier.detectMultiScale`
+ * (CPU path) on the same gray pixels: same pyramid, window steps, thresholds and grouping
+ * (`groupRectangles` with eps 0.2). A pure function of the pixels: no DOM, no globals, so it
+ * runs in a Web Worker. RGB input is converted to gray as OpenCV's cvtColor does.
+ */
+export function detectMultiScale(cascade: HaarCascade, image: HaarImage, options?: HaarOptions): HaarDetection[] {
+  checkImage(image);
+  const o = resolveHaarOptions(options);
+  return groupRectangles(rawHits(compiled(cascade), image, o), o.minNeighbors, 0.2);
+}

@@ -1,0 +1,81 @@
+import { FaceAttrError, describeError, type DetectedFace, type DetectOptions, type FaceDetector, type PluginContext, type RgbImage } from '@faceattr/core';
+import { modelLocation } from '@faceattr/models';
+import type { HaarCascade } from './cascade-types.js';
+import { decodeCascade, loadCascade } from './compact-cascade.js';
+import { detectMultiScale } from './detect-multi-scale.js';
+import { resolveHaarOptions, type HaarOptions } from './options.js';
+import { neighborScore } from './score.js';
+
+/** The packaged cascade: OpenCV's haarcascade_frontalface_default in the compact form. */
+export const HAAR_MODEL_NAME = 'haar-frontalface-default';
+
+export interface HaarDetectorOptions extends HaarOptions {
+  /**
+   * Another cascade to use instead of the packaged frontal face one: a parsed cascade, or the
+   * bytes/text of an OpenCV cascade XML or of the compact form. Default: load `haar-frontalface-default`.
+   */
+  cascade?: HaarCascade | Uint8Array | string;
+}
+
+function checkDetectOptions(o: DetectOptions | undefined): { minScore: number; maxFaces: number } {
+  const minScore = o?.minScore ?? 0;
+  const maxFaces = o?.maxFaces ?? Infinity;
+  if (typeof minScore !== 'number' || !(minScore >= 0 && minScore <= 1)) {
+    throw new FaceAttrError('INVALID_OPTIONS', `"minScore" must be a number in [0, 1], got ${JSON.stringify(o?.minScore)}.`);
+  }
+  if (maxFaces !== Infinity && (typeof maxFaces !== 'number' || !Number.isInteger(maxFaces) || maxFaces < 1)) {
+    throw new FaceAttrError('INVALID_OPTIONS', `"maxFaces" must be a positive integer, got ${JSON.stringify(o?.maxFaces)}.`);
+  }
+  return { minScore, maxFaces };
+}
+
+/**
+ * A face detector on a Haar cascade, matching OpenCV's `CascadeClassifier.detectMultiScale` with the
+ * same options (scaleFactor 1.1, minNeighbors 3 by default). Gives boxes only (the pipeline estimates
+ * landmarks from them); `score` is {@link neighborScore} of the box's neighbour count.
+ * Options are checked here, so a bad one fails with INVALID_OPTIONS before anything loads.
+ */
+export function haar(options: HaarDetectorOptions = {}): FaceDetector {
+  const { cascade: given, ...search } = (options ?? {}) as HaarDetectorOptions;
+  resolveHaarOptions(search);
+  if (given !== undefined && typeof given !== 'string' && !(given instanceof Uint8Array) && (typeof given !== 'object' || !Array.isArray((given as HaarCascade).stages))) {
+    throw new FaceAttrError('INVALID_OPTIONS', '"cascade" must be a parsed HaarCascade, or cascade XML / compact bytes.');
+  }
+  let cascade: HaarCascade | undefined;
+  let disposed = false;
+  return {
+    name: 'haar',
+    providesLandmarks: false,
+    async load(ctx: PluginContext): Promise<void> {
+      if (disposed) throw new FaceAttrError('DISPOSED', 'This Haar detector was disposed; create a new one with haar().');
+      if (given !== undefined) {
+        cascade = typeof given === 'string' || given instanceof Uint8Array ? loadCascade(given) : given;
+        return;
+      }
+      const asset = await ctx.loadAsset(HAAR_MODEL_NAME, 'data', () => modelLocation(HAAR_MODEL_NAME));
+      const entry = asset.manifest.artifacts.data?.entry ?? '';
+      const bytes = asset.files.get(entry);
+      if (!bytes) throw new FaceAttrError('MODEL_LOAD_FAILED', `Model "${asset.manifest.name}" (${asset.location}) lacks its data entry ${JSON.stringify(entry)}.`);
+      try {
+        cascade = decodeCascade(bytes);
+      } catch (e) {
+        throw new FaceAttrError('MODEL_LOAD_FAILED', `Model "${asset.manifest.name}" (${asset.location}) file ${entry}: ${describeError(e)}`, { cause: e });
+      }
+    },
+    async detect(image: RgbImage, opts?: DetectOptions): Promise<DetectedFace[]> {
+      if (disposed) throw new FaceAttrError('DISPOSED', 'This Haar detector was disposed; create a new one with haar().');
+      const { minScore, maxFaces } = checkDetectOptions(opts);
+      if (!cascade) throw new FaceAttrError('DETECTOR_UNAVAILABLE', 'The Haar detector is not loaded: call load() (createPipeline does) before detect().');
+      const found = detectMultiScale(cascade, image, search);
+      return found
+        .map((d) => ({ box: d.box, score: neighborScore(d.neighbors) }))
+        .filter((f) => f.score >= minScore)
+        .sort((a, b) => b.score - a.score)
+        .slice(0, maxFaces);
+    },
+    async dispose(): Promise<void> {
+      disposed = true;
+      cascade = undefined;
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * `@faceattr/detector-haar`: Viola-Jones face detection with OpenCV Haar cascades, in plain
+ * TypeScript (no OpenCV at run time), matching OpenCV's `detectMultiScale`. No side effects:
+ * import `@faceattr/detector-haar/register` to register it as detector "haar".
+ * @packageDocumentation
+ */
+export { haar, HAAR_MODEL_NAME } from './haar-detector.js';
+export type { HaarDetectorOptions } from './haar-detector.js';
+export { detectMultiScale, detectRaw, pyramidLevels } from './detect-multi-scale.js';
+export type { HaarImage, HaarDetection, PyramidLevel } from './detect-multi-scale.js';
+export type { HaarOptions, Size } from './options.js';
+export { resolveHaarOptions } from './options.js';
+export { parseCascadeXml } from './parse-cascade-xml.js';
+export { encodeCascade, decodeCascade, loadCascade } from './compact-cascade.js';
+export type { HaarCascade, HaarFeature, HaarRect, HaarNode, HaarTree, HaarStage } from './cascade-types.js';
+export { groupRectangles } from './group-rectangles.js';
+export type { GroupedBox } from './group-rectangles.js';
+export { rgbToGray } from './grayscale.js';
+export { neighborScore } from './score.js';

@@ -1,0 +1,229 @@
+import type { CompiledCascade } from './compiled-cascade.js';
+
+
+/** The integral images of one pyramid level and the corner offsets rebased to its stride. */
+export interface ScaleLevel {
+  sum: Int32Array;
+  sqsum: Int32Array;
+  /** Tilted integral, only when the cascade has tilted features. */
+  tilted: Int32Array | undefined;
+  stride: number;
+  /** Window positions: x in [0, cols), y in [0, rows). */
+  cols: number;
+  rows: number;
+  step: number;
+  offsets: Int32Array;
+}
+
+/**
+ * Slides the base window over one pyramid level, as OpenCV's CPU path does: step `step` in x and y,
+ * one more step after a window rejected by the first stage, and variance normalisation over the
+ * window shrunk by one pixel on each side (flat windows, std <= 10 gray levels, are skipped).
+ * Pushes the top-left corner (level pixels) of every window that passes all stages.
+ */
+export function scanLevel(cc: CompiledCascade, level: ScaleLevel, hitsX: number[], hitsY: number[]): void {
+  if (cc.stumps) {
+    scanLevelStumps(cc, level, hitsX, hitsY);
+    return;
+  }
+  const { stride, cols, rows, step } = level;
+  const norm = new Float64Array(1);
+  const pos = new Int32Array(1);
+  for (let y = 0; y < rows; y += step) {
+    for (let x = 0; x < cols; x += step) {
+      pos[0] = y * stride + x;
+      // Flat windows are skipped without the extra step, as in OpenCV.
+      if (normFactors(cc, level, pos, norm, 1) === 0) continue;
+      const stage = runTrees(cc, level, pos[0], norm[0]!);
+      if (stage === cc.stageCount) {
+        hitsX.push(x);
+        hitsY.push(y);
+      } else if (stage === 0) {
+        x += step;
+      }
+    }
+  }
+}
+
+/**
+ * Variance normalisation of the windows at `pos[0..m)` over the window less a 1-pixel border:
+ * writes 1/sqrt(area^2 * variance) (float32) to `norm`, or 0 for windows OpenCV skips as flat
+ * (std of 10 gray levels or less). Returns how many windows are not flat.
+ */
+function normFactors(cc: CompiledCascade, level: ScaleLevel, pos: Int32Array, norm: Float64Array, m: number): number {
+  const { sum: S, sqsum: Q, stride } = level;
+  const n0 = stride + 1;
+  const n1 = stride + cc.width - 1;
+  const n2 = (cc.height - 1) * stride + 1;
+  const n3 = (cc.height - 1) * stride + cc.width - 1;
+  const area = (cc.width - 2) * (cc.height - 2);
+  let live = 0;
+  for (let i = 0; i < m; i++) {
+    const p = pos[i]!;
+    const valsum = S[p + n0]! - S[p + n1]! - S[p + n2]! + S[p + n3]!;
+    const valsq = ((Q[p + n0]! - Q[p + n1]! - Q[p + n2]! + Q[p + n3]!) | 0) >>> 0;
+    const nf = area * valsq - valsum * valsum;
+    let f = 0;
+    if (nf > 0) {
+      f = Math.fround(1 / Math.sqrt(nf));
+      if (!(area * f < 0.1)) f = 0;
+    }
+    norm[i] = f;
+    if (f !== 0) live++;
+  }
+  return live;
+}
+
+/** Scratch buffers of the row scan, grown on demand. */
+class RowBuffers {
+  pos = new Int32Array(0);
+  norm = new Float64Array(0);
+  acc = new Float64Array(0);
+  x = new Int32Array(0);
+  ensure(n: number): void {
+    if (this.pos.length >= n) return;
+    this.pos = new Int32Array(n);
+    this.norm = new Float64Array(n);
+    this.acc = new Float64Array(n);
+    this.x = new Int32Array(n);
+  }
+}
+
+/**
+ * Stump cascades, one row of windows at a time and one stage at a time over all windows still
+ * alive: the loops over windows keep a stump's offsets and weights in registers and walk the
+ * integral image in order, which is several times faster in JS than one window at a time.
+ * OpenCV's visiting order only matters through its skip rule (after a window rejected by the first
+ * stage, the next window is not tried), which is applied after the first stage; the windows it
+ * skips are dropped before any later stage, so the hits are exactly OpenCV's.
+ */
+function scanLevelStumps(cc: CompiledCascade, level: ScaleLevel, hitsX: number[], hitsY: number[]): void {
+  const { stride, cols, rows, step } = level;
+  const perRow = Math.ceil(cols / step);
+  const b = new RowBuffers();
+  b.ensure(perRow);
+  for (let y = 0; y < rows; y += step) {
+    const { pos, norm, acc, x: xs } = b;
+    for (let j = 0; j < perRow; j++) pos[j] = y * stride + j * step;
+    if (normFactors(cc, level, pos, norm, perRow) === 0) continue;
+    runStage(cc, level, 0, pos, norm, acc, perRow);
+    // OpenCV's walk: a flat window is passed over, a first-stage reject also skips the next one.
+    const stage0 = cc.stageThreshold[0]!;
+    let m = 0;
+    for (let j = 0; j < perRow; j++) {
+      if (norm[j] === 0) continue;
+      if (acc[j]! < stage0) {
+        j++;
+        continue;
+      }
+      pos[m] = pos[j]!;
+      norm[m] = norm[j]!;
+      xs[m] = j * step;
+      m++;
+    }
+    for (let s = 1; s < cc.stageCount && m > 0; s++) {
+      runStage(cc, level, s, pos, norm, acc, m);
+      const t = cc.stageThreshold[s]!;
+      let k = 0;
+      for (let i = 0; i < m; i++) {
+        if (acc[i]! < t) continue;
+        pos[k] = pos[i]!;
+        norm[k] = norm[i]!;
+        xs[k] = xs[i]!;
+        k++;
+      }
+      m = k;
+    }
+    for (let i = 0; i < m; i++) {
+      hitsX.push(xs[i]!);
+      hitsY.push(y);
+    }
+  }
+}
+
+/**
+ * Stage `s` sums of the windows at `pos[0..m)`. Feature values are float32 exactly as OpenCV
+ * computes them (weight * rect sum, summed, times the window's normalisation factor); the stage
+ * sum is a double, as in OpenCV.
+ */
+function runStage(cc: CompiledCascade, level: ScaleLevel, s: number, pos: Int32Array, norm: Float64Array, acc: Float64Array, m: number): void {
+  acc.fill(0, 0, m);
+  const end = cc.stageStart[s + 1]!;
+  for (let k = cc.stageStart[s]!; k < end; k++) {
+    const S = cc.tilted[k] === 1 ? level.tilted! : level.sum;
+    if (cc.exactSums) exactStump(cc.stumpData, level.offsets, S, k, pos, norm, acc, m);
+    else roundedStump(cc.stumpData, level.offsets, S, k, pos, norm, acc, m);
+  }
+}
+
+/**
+ * One stump over m windows when weight * sum products are exact integers: the feature value
+ * float32(v * norm) < threshold is decided on the exact double product against the threshold's
+ * cut, which gives OpenCV's float32 result bit for bit without rounding each window.
+ */
+function exactStump(F: Float64Array, O: Int32Array, S: Int32Array, k: number, pos: Int32Array, norm: Float64Array, acc: Float64Array, m: number): void {
+  const o = k * 12;
+  const a0 = O[o]!, a1 = O[o + 1]!, a2 = O[o + 2]!, a3 = O[o + 3]!;
+  const b0 = O[o + 4]!, b1 = O[o + 5]!, b2 = O[o + 6]!, b3 = O[o + 7]!;
+  const f = k * 8;
+  const w0 = F[f]!, w1 = F[f + 1]!, w2 = F[f + 2]!, left = F[f + 4]!, right = F[f + 5]!, cut = F[f + 6]!, tie = F[f + 7] === 1;
+  if (w2 === 0) {
+    for (let i = 0; i < m; i++) {
+      const p = pos[i]!;
+      const x = (w0 * (S[p + a0]! - S[p + a1]! - S[p + a2]! + S[p + a3]!) + w1 * (S[p + b0]! - S[p + b1]! - S[p + b2]! + S[p + b3]!)) * norm[i]!;
+      acc[i]! += x < cut || (x === cut && tie) ? left : right;
+    }
+  } else {
+    const c0 = O[o + 8]!, c1 = O[o + 9]!, c2 = O[o + 10]!, c3 = O[o + 11]!;
+    for (let i = 0; i < m; i++) {
+      const p = pos[i]!;
+      const v = w0 * (S[p + a0]! - S[p + a1]! - S[p + a2]! + S[p + a3]!) + w1 * (S[p + b0]! - S[p + b1]! - S[p + b2]! + S[p + b3]!);
+      const x = (v + w2 * (S[p + c0]! - S[p + c1]! - S[p + c2]! + S[p + c3]!)) * norm[i]!;
+      acc[i]! += x < cut || (x === cut && tie) ? left : right;
+    }
+  }
+}
+
+/** One stump over m windows with OpenCV's float32 roundings at every step (non-integer weights). */
+function roundedStump(F: Float64Array, O: Int32Array, S: Int32Array, k: number, pos: Int32Array, norm: Float64Array, acc: Float64Array, m: number): void {
+  const f32 = Math.fround;
+  const o = k * 12;
+  const f = k * 8;
+  const w0 = F[f]!, w1 = F[f + 1]!, w2 = F[f + 2]!, thr = F[f + 3]!, left = F[f + 4]!, right = F[f + 5]!;
+  for (let i = 0; i < m; i++) {
+    const p = pos[i]!;
+    let v = f32(f32(w0 * (S[p + O[o]!]! - S[p + O[o + 1]!]! - S[p + O[o + 2]!]! + S[p + O[o + 3]!]!)) + f32(w1 * (S[p + O[o + 4]!]! - S[p + O[o + 5]!]! - S[p + O[o + 6]!]! + S[p + O[o + 7]!]!)));
+    if (w2 !== 0) v = f32(v + f32(w2 * (S[p + O[o + 8]!]! - S[p + O[o + 9]!]! - S[p + O[o + 10]!]! + S[p + O[o + 11]!]!)));
+    acc[i]! += f32(v * norm[i]!) < thr ? left : right;
+  }
+}
+
+/** Any tree depth, tilted features: the general (slower) path. */
+function runTrees(cc: CompiledCascade, level: ScaleLevel, p: number, norm: number): number {
+  const S = level.sum;
+  const T = level.tilted ?? S;
+  const O = level.offsets;
+  const { nodeThreshold, nodeLeft, nodeRight, weight: W, leaves, treeLeaf, treeStart, stageTree, tilted } = cc;
+  for (let s = 0; s < cc.stageCount; s++) {
+    let acc = 0;
+    const end = stageTree[s + 1]!;
+    for (let t = stageTree[s]!; t < end; t++) {
+      const root = treeStart[t]!;
+      let idx = 0;
+      do {
+        const k = root + idx;
+        const src = tilted[k] === 1 ? T : S;
+        const o = k * 12;
+        const b = k * 3;
+        let v = Math.fround(W[b]! * (src[p + O[o]!]! - src[p + O[o + 1]!]! - src[p + O[o + 2]!]! + src[p + O[o + 3]!]!));
+        v = Math.fround(v + Math.fround(W[b + 1]! * (src[p + O[o + 4]!]! - src[p + O[o + 5]!]! - src[p + O[o + 6]!]! + src[p + O[o + 7]!]!)));
+        const w2 = W[b + 2]!;
+        if (w2 !== 0) v = Math.fround(v + Math.fround(w2 * (src[p + O[o + 8]!]! - src[p + O[o + 9]!]! - src[p + O[o + 10]!]! + src[p + O[o + 11]!]!)));
+        idx = Math.fround(v * norm) < nodeThreshold[k]! ? nodeLeft[k]! : nodeRight[k]!;
+      } while (idx > 0);
+      acc += leaves[treeLeaf[t]! - idx]!;
+    }
+    if (acc < cc.stageThreshold[s]!) return s;
+  }
+  return cc.stageCount;
+}
