@@ -17,6 +17,8 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
+// Gradients are registered separately from tfjs-core's ops.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { computeMetrics, type EvalSample } from '../src/eval/metrics.js';
@@ -28,12 +30,12 @@ const arg = (name: string, dflt: string) => {
   return i > 0 ? process.argv[i + 1]! : dflt;
 };
 const encoder = arg('encoder', 'dlib-resnet-128');
-const epochs = Number(arg('epochs', '40'));
+const epochs = Number(arg('epochs', '30'));
 const seed = Number(arg('seed', '1'));
 const hidden = Number(arg('hidden', '256'));
 const lr = Number(arg('lr', '0.001'));
 const l2 = Number(arg('l2', '0.0001'));
-const batchSize = 256;
+const batchSize = Number(arg('batch', '512'));
 const AGE_SIGMA = 2.5;
 const AGE_L1 = 0.05;
 
@@ -104,7 +106,8 @@ const glorot = (fanIn: number, fanOut: number) => {
 };
 const zeros = (n: number) => tf.variable(tf.zeros([n]));
 
-const { data: train, dim } = loadSplit('train', true);
+// --train-split val exists only to smoke-test this script quickly; real heads never train on val.
+const { data: train, dim } = loadSplit(arg('train-split', 'train'), true);
 const { data: val } = loadSplit('val', false);
 console.log(`train ${train.n} embeddings (with mirrors), val ${val.n}, dim ${dim}, backend ${tf.getBackend()}`);
 
@@ -136,16 +139,16 @@ function forward(x: tf.Tensor2D) {
 }
 
 // Soft age labels: a discretised Gaussian around the true age.
-const ageDist = (age: number) => {
+const AGE_DIST = Array.from({ length: AGE_BINS }, (_, age) => {
   const p = Float32Array.from({ length: AGE_BINS }, (_, a) => Math.exp(-((a - age) ** 2) / (2 * AGE_SIGMA ** 2)));
   const s = p.reduce((a, b) => a + b, 0);
   return p.map((v) => v / s);
-};
+});
 const raceCounts = [0, 0, 0, 0, 0];
 for (const r of train.race) raceCounts[r]!++;
 const raceWeights = raceCounts.map((c) => train.n / (5 * c));
 console.log('race counts', raceCounts, 'weights', raceWeights.map((w) => w.toFixed(2)));
-const ages = tf.range(0, AGE_BINS).reshape([AGE_BINS, 1]) as tf.Tensor2D;
+const ages = tf.reshape(tf.range(0, AGE_BINS), [AGE_BINS, 1]) as tf.Tensor2D;
 
 const optimizer = tf.train.adam(lr);
 const order = Int32Array.from({ length: train.n }, (_, i) => i);
@@ -167,7 +170,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     const raceW = new Float32Array(b);
     idx.forEach((k, i) => {
       xb.set(trainX.subarray(k * dim, (k + 1) * dim), i * dim);
-      ageT.set(ageDist(train.age[k]!), i * AGE_BINS);
+      ageT.set(AGE_DIST[train.age[k]!]!, i * AGE_BINS);
       ageY[i] = train.age[k]!;
       genY[i] = train.gender[k]!;
       raceY[i * 5 + train.race[k]!] = 1;
@@ -178,12 +181,14 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
       const { ageLogits, genLogit, raceLogits } = forward(x);
       const ageLogP = tf.logSoftmax(ageLogits);
       const ageCe = tf.neg(tf.mean(tf.sum(tf.mul(tf.tensor2d(ageT, [b, AGE_BINS]), ageLogP), 1)));
-      const ageMean = tf.matMul(tf.exp(ageLogP), ages).reshape([b]);
+      const ageMean = tf.reshape(tf.matMul(tf.exp(ageLogP), ages), [b]);
       const ageL1 = tf.mean(tf.abs(tf.sub(ageMean, tf.tensor1d(ageY))));
       const genLoss = tf.losses.sigmoidCrossEntropy(tf.tensor2d(genY, [b, 1]), genLogit);
-      const raceCe = tf.neg(tf.sum(tf.mul(tf.tensor1d(raceW), tf.sum(tf.mul(tf.tensor2d(raceY, [b, 5]), tf.logSoftmax(raceLogits)), 1))).div(tf.sum(tf.tensor1d(raceW)));
-      const decay = tf.addN([P.ageW1, P.ageW2, P.genW1, P.genW2, P.raceW1, P.raceW2].map((w) => tf.sum(tf.square(w))));
-      return tf.addN([ageCe, tf.mul(AGE_L1, ageL1), genLoss, raceCe, tf.mul(l2, decay)]) as tf.Scalar;
+      const w = tf.tensor1d(raceW);
+      const raceLogLik = tf.sum(tf.mul(tf.tensor2d(raceY, [b, 5]), tf.logSoftmax(raceLogits)), 1);
+      const raceCe = tf.neg(tf.div(tf.sum(tf.mul(w, raceLogLik)), tf.sum(w)));
+      const decay = [P.ageW1, P.ageW2, P.genW1, P.genW2, P.raceW1, P.raceW2].map((v) => tf.sum(tf.square(v))).reduce((a, b) => tf.add(a, b));
+      return [ageCe, tf.mul(AGE_L1, ageL1), genLoss, raceCe, tf.mul(l2, decay)].reduce((a, b) => tf.add(a, b)) as tf.Scalar;
     }, true);
     total += (await cost!.data())[0]!;
     cost!.dispose();
@@ -243,7 +248,7 @@ for (const head of ['age', 'gen', 'race'] as const) {
   tensors[`${name}/dense2/bias`] = { shape: P[`${head}B2`].shape, data: P[`${head}B2`].dataSync() as Float32Array };
 }
 const final = evaluate();
-const outDir = join(here, '..', 'heads-src');
+const outDir = arg('out', join(here, '..', 'heads-src'));
 mkdirSync(outDir, { recursive: true });
 const names = Object.keys(tensors).sort();
 const bin = new Float32Array(names.reduce((n, k) => n + tensors[k]!.data.length, 0));

@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPipeline, type FaceAttributePipeline, type FaceResult } from '@faceattr/core';
+import { decodeImage } from '@faceattr/core/node';
+import { tfjsBackend } from '@faceattr/backend-tfjs';
+import { mtcnn } from '@faceattr/detector-mtcnn';
+import { flipHorizontal } from '../utkface/utkface.js';
+import { faceAttributes } from './face-attributes.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+const photo = (n: number) => join(ROOT, 'node_modules', '@vladmandic', 'face-api', 'demo', `sample${n}.jpg`);
+const dist = (a: Float32Array, b: Float32Array) => Math.hypot(...a.map((v, i) => v - b[i]!));
+const centre = (f: FaceResult) => ({ x: f.box.x + f.box.width / 2, y: f.box.y + f.box.height / 2 });
+
+/**
+ * The same woman appears in sample1.jpg (the right-most face) and sample3.jpg (the left-most
+ * face): checked by eye on the aligned crops. Every other face in the demo photos is someone else.
+ */
+describe('dlib-resnet-128 encoder through detect -> align -> encode', () => {
+  let pipeline: FaceAttributePipeline;
+  const faces: { photo: number; face: FaceResult }[] = [];
+
+  beforeAll(async () => {
+    pipeline = await createPipeline({ backend: tfjsBackend({ runtime: 'wasm' }), detector: mtcnn(), attributeModel: faceAttributes(), attributes: [], returnEmbedding: true });
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      for (const face of await pipeline.detect(await decodeImage(photo(n)))) faces.push({ photo: n, face });
+    }
+  }, 300_000);
+  afterAll(() => pipeline?.dispose());
+
+  it('gives 128-d embeddings of the size dlib produces (not L2-normalised, norm ~0.3-0.6)', () => {
+    for (const { face } of faces) {
+      expect(face.embedding!.length).toBe(128);
+      const norm = Math.hypot(...face.embedding!);
+      expect(norm).toBeGreaterThan(0.2);
+      expect(norm).toBeLessThan(1);
+    }
+  });
+
+  it('puts the same person in two photos closer than dlib\'s 0.6 threshold and closer than any two different people', () => {
+    const rightmost1 = faces.filter((f) => f.photo === 1).sort((a, b) => centre(b.face).x - centre(a.face).x)[0]!;
+    const leftmost3 = faces.filter((f) => f.photo === 3).sort((a, b) => centre(a.face).x - centre(b.face).x)[0]!;
+    const same = dist(rightmost1.face.embedding!, leftmost3.face.embedding!);
+    expect(same).toBeLessThan(0.6);
+    let closestDifferent = Infinity;
+    let sumDifferent = 0;
+    let nDifferent = 0;
+    for (let i = 0; i < faces.length; i++) {
+      for (let j = i + 1; j < faces.length; j++) {
+        const pair = [faces[i], faces[j]];
+        if (pair.includes(rightmost1) && pair.includes(leftmost3)) continue;
+        const d = dist(faces[i]!.face.embedding!, faces[j]!.face.embedding!);
+        closestDifferent = Math.min(closestDifferent, d);
+        sumDifferent += d;
+        nDifferent++;
+      }
+    }
+    expect(same).toBeLessThan(closestDifferent);
+    expect(sumDifferent / nDifferent).toBeGreaterThan(0.6);
+  });
+
+  it('is nearly invariant to mirroring the photo', async () => {
+    const img = await decodeImage(photo(2));
+    const a = await pipeline.detect(img);
+    const b = await pipeline.detect(flipHorizontal(img));
+    for (const fa of a) {
+      // The mirrored face's centre is at width - x.
+      const fb = b.find((f) => Math.abs(centre(f).x - (img.width - centre(fa).x)) < fa.box.width / 4)!;
+      expect(fb).toBeDefined();
+      expect(dist(fa.embedding!, fb.embedding!)).toBeLessThan(0.35);
+    }
+  });
+});
