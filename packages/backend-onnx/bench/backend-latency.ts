@@ -7,7 +7,7 @@
  *   npx tsx packages/backend-onnx/bench/backend-latency.ts [--runs 30]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { loadModelAsset, type InferenceBackend, type ModelHandle } from '@faceattr/core';
 import { tfjsBackend } from '../../backend-tfjs/src/index.js';
@@ -27,6 +27,8 @@ const median = (xs: number[]) => {
 };
 const round = (x: number) => Math.round(x * 100) / 100;
 
+// Other work on a shared machine skews absolute times (less so the interleaved ratios): record the load.
+const loadBefore = loadavg()[0]!;
 const backends: Record<string, InferenceBackend> = {
   'tfjs-wasm': tfjsBackend({ runtime: 'wasm' }),
   'onnx-cpu': onnxBackend(),
@@ -75,6 +77,7 @@ const env = {
   cores: availableParallelism(),
   runs: RUNS,
   warmup: WARMUP,
+  loadAverage1m: { before: round(loadBefore), after: round(loadavg()[0]!) },
 };
 writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify({ command: COMMAND, ...env, models: results }, null, 2)}\n`);
 
@@ -92,7 +95,7 @@ const section = `<!-- backend-latency:start -->
 
 Median milliseconds per \`ModelHandle.run\` (input upload, inference and output copy), ${RUNS} runs after ${WARMUP} warm-up runs,
 backends interleaved run by run in one process on the same real-photo inputs (free dims: batch 2, 48x64 images).
-${env.cpu}, ${env.cores} cores shared with other work, Node ${env.node}, ${env.date.slice(0, 10)}.
+${env.cpu}, ${env.cores} cores shared with other work (1-minute load average ${env.loadAverage1m.before} before, ${env.loadAverage1m.after} after), Node ${env.node}, ${env.date.slice(0, 10)}.
 tfjs wasm runs single-threaded in Node; \`onnx-cpu\` uses onnxruntime-node's default thread pool, \`onnx-cpu 1 thread\` sets \`intraOpNumThreads: 1\`.
 
 Command: \`${COMMAND}\` (raw numbers: \`packages/backend-onnx/bench/results.json\`).
