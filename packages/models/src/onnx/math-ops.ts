@@ -28,7 +28,7 @@ const UNARY: Record<string, string> = {
   Softplus: 'Softplus',
 };
 
-/** Per-channel (last axis) values broadcast against NHWC as they do in TF: numpy rules, right-aligned. */
+/** A standalone activation op; Prelu's alpha is its second input. */
 function activationOp(act: Activation) {
   return (ctx: OpContext) => {
     const slope = act === 'Prelu' ? ctx.input(1) : undefined;
