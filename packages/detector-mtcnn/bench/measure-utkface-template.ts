@@ -1,31 +1,71 @@
-import { readFileSync } from 'node:fs';
-import { alignmentError, createPipeline, type Point } from '@faceattr/core';
+/**
+ * Measures where MTCNN puts its landmarks and its box on UTKFace aligned 200x200 chips:
+ * the source of UTKFACE_TEMPLATE_200 (src/utkface-template.ts) and of the synthetic benchmark's
+ * ground-truth box fraction (bench/synthetic.ts). Each chip is padded by 60 px of gray so the
+ * whole face (and the box, which reaches above the chip) fits in the frame.
+ *
+ *   npx tsx --tsconfig tsconfig.json packages/detector-mtcnn/bench/measure-utkface-template.ts [train|val]
+ */
+import { join } from 'node:path';
+import { alignmentError, type Landmarks5, type Point } from '@faceattr/core';
 import { decodeImage } from '@faceattr/core/node';
 import { tfjsBackend } from '@faceattr/backend-tfjs';
-import { mtcnn } from '@faceattr/detector-mtcnn';
-const split = process.env.SPLIT ?? 'train';
-const rows = readFileSync('/work/shared/datasets/utkface/labels.csv', 'utf8').trim().split(/\r?\n/).slice(1).map(l => l.trim().split(',')).filter(r => r[4] === split);
-const pick = rows.filter((_, i) => i % Math.floor(rows.length / 100) === 0).slice(0, 100);
+import { mtcnn } from '../src/detector.js';
+import { padChip, pluginContext, UTKFACE_DIR, utkfaceRows } from '../src/test-support.js';
+
+const split = process.argv[2] === 'val' ? 'val' : 'train';
+const COUNT = 100;
+const PAD = 60;
+const CHIP = 200;
+
+const rows = utkfaceRows(split);
+const step = Math.floor(rows.length / COUNT);
+const backend = tfjsBackend({ runtime: 'wasm' });
+await backend.init();
 const det = mtcnn();
-const p = await createPipeline({ backend: tfjsBackend({ runtime: 'wasm' }), detector: det, attributeModel: null, attributes: [] });
-const PAD = 60, S = 320;
-const pts: Point[][] = []; let miss = 0; let t = performance.now();
-for (const r of pick) {
-  const chip = await decodeImage(`/work/shared/datasets/utkface/images/${r[0]}`);
-  const data = new Uint8Array(S * S * 3).fill(128);
-  for (let y = 0; y < chip.height; y++) data.set(chip.data.subarray(y * chip.width * 3, (y + 1) * chip.width * 3), ((y + PAD) * S + PAD) * 3);
-  const faces = await det.detect({ data, width: S, height: S, channels: 3 });
-  if (!faces.length) { miss++; continue; }
-  const l = faces[0]!.landmarks!;
-  pts.push([l.leftEye, l.rightEye, l.nose, l.mouthLeft, l.mouthRight].map(q => ({ x: q.x - PAD, y: q.y - PAD })));
+await det.load(pluginContext(backend));
+
+const points: Point[][] = [];
+const boxes: number[][] = [];
+let missed = 0;
+for (let i = 0; i < COUNT; i++) {
+  const chip = await decodeImage(join(UTKFACE_DIR, 'images', rows[i * step]!.file));
+  const faces = await det.detect(padChip(chip, CHIP + 2 * PAD, PAD, PAD));
+  if (!faces.length) {
+    missed++;
+    continue;
+  }
+  const { box, landmarks: l } = faces[0]!;
+  points.push([l!.leftEye, l!.rightEye, l!.nose, l!.mouthLeft, l!.mouthRight].map((p) => ({ x: p.x - PAD, y: p.y - PAD })));
+  boxes.push([(box.x - PAD) / CHIP, (box.y - PAD) / CHIP, box.width / CHIP, box.height / CHIP]);
 }
-console.log('n', pts.length, 'miss', miss, 'ms/img', ((performance.now() - t) / pick.length).toFixed(1));
-const mean = [0,1,2,3,4].map(k => ({ x: pts.reduce((s, q) => s + q[k]!.x, 0) / pts.length, y: pts.reduce((s, q) => s + q[k]!.y, 0) / pts.length }));
-console.log(JSON.stringify(mean.map(q => ({ x: +q.x.toFixed(1), y: +q.y.toFixed(1) }))));
+await det.dispose();
+await backend.dispose();
+
+const mean = [0, 1, 2, 3, 4].map((k) => ({
+  x: points.reduce((s, p) => s + p[k]!.x, 0) / points.length,
+  y: points.reduce((s, p) => s + p[k]!.y, 0) / points.length,
+}));
 const iod = Math.hypot(mean[1]!.x - mean[0]!.x, mean[1]!.y - mean[0]!.y);
-const sd = [0,1,2,3,4].map(k => Math.sqrt(pts.reduce((s, q) => s + (q[k]!.x - mean[k]!.x) ** 2 + (q[k]!.y - mean[k]!.y) ** 2, 0) / pts.length) / iod);
-console.log('iod', iod.toFixed(1), 'rms spread/iod', sd.map(x => x.toFixed(3)).join(' '));
-const errs = pts.map(q => alignmentError({ leftEye: q[0]!, rightEye: q[1]!, nose: q[2]!, mouthLeft: q[3]!, mouthRight: q[4]! }, mean));
-errs.sort((a, b) => a - b);
-console.log('alignErr mean', (errs.reduce((a, b) => a + b, 0) / errs.length).toFixed(4), 'median', errs[errs.length >> 1]!.toFixed(4), 'max', errs[errs.length - 1]!.toFixed(4));
-await p.dispose();
+const spread = [0, 1, 2, 3, 4].map((k) => Math.sqrt(points.reduce((s, p) => s + (p[k]!.x - mean[k]!.x) ** 2 + (p[k]!.y - mean[k]!.y) ** 2, 0) / points.length) / iod);
+const asL = (p: Point[]): Landmarks5 => ({ leftEye: p[0]!, rightEye: p[1]!, nose: p[2]!, mouthLeft: p[3]!, mouthRight: p[4]! });
+const errors = points.map((p) => alignmentError(asL(p), mean)).sort((a, b) => a - b);
+const boxFraction = [0, 1, 2, 3].map((k) => boxes.reduce((s, b) => s + b[k]!, 0) / boxes.length);
+const r = (v: number, d = 1) => Number(v.toFixed(d));
+
+console.log(
+  JSON.stringify(
+    {
+      split,
+      chips: COUNT,
+      missed,
+      template200: mean.map((p) => ({ x: r(p.x), y: r(p.y) })),
+      interOcular: r(iod),
+      spreadPerPointIod: spread.map((s) => r(s, 3)),
+      alignmentErrorToOwnMean: { mean: r(errors.reduce((a, b) => a + b, 0) / errors.length, 4), median: r(errors[errors.length >> 1]!, 4), max: r(errors.at(-1)!, 4) },
+      faceBoxFractionOfChip: { x: r(boxFraction[0]!, 3), y: r(boxFraction[1]!, 3), width: r(boxFraction[2]!, 3), height: r(boxFraction[3]!, 3) },
+    },
+    null,
+    2,
+  ),
+);

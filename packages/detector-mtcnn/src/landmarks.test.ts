@@ -29,7 +29,7 @@ describe.skipIf(!hasUtkface())('mtcnn landmarks on UTKFace aligned chips (val sp
     await backend?.dispose();
   });
 
-  it('cluster on the exported template: mean error and spread bounded in inter-ocular units', async () => {
+  it('cluster on the exported template: mean error and spread bounded in inter-ocular units', { timeout: 180_000 }, async () => {
     const rows = utkfaceRows('val');
     const step = Math.floor(rows.length / N);
     const points: Point[][] = [];

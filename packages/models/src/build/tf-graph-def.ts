@@ -10,6 +10,7 @@ type AttrValue =
   | { b: boolean }
   | { i: string }
   | { type: 'DT_FLOAT' | 'DT_INT32' }
+  | { f: number }
   | { list: { i?: string[]; s?: string[] } }
   | { shape: { dim: { size: string }[] } }
   | { tensor: { dtype: 'DT_FLOAT' | 'DT_INT32'; tensorShape: { dim: { size: string }[] } } };
@@ -27,7 +28,9 @@ interface WeightSpec {
   dtype: 'float32' | 'int32';
 }
 
-const str = (s: string): AttrValue => ({ s: Buffer.from(s, 'utf8').toString('base64') });
+const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+const str = (s: string): AttrValue => ({ s: b64(s) });
+const BIAS_ADD: AttrValue = { list: { s: [b64('BiasAdd')] } };
 const ints = (v: readonly number[]): AttrValue => ({ list: { i: v.map(String) } });
 const dims = (shape: readonly number[]) => ({ dim: shape.map((d) => ({ size: String(d) })) });
 const FLOAT: AttrValue = { type: 'DT_FLOAT' };
@@ -77,6 +80,17 @@ export class GraphDefBuilder {
         dilations: ints([1, 1, 1, 1]),
         use_cudnn_on_gpu: { b: true },
       },
+    });
+    return name;
+  }
+
+  /** MatMul + BiasAdd fused (tfjs `_FusedMatMul`, fused_ops [BiasAdd]). */
+  fusedMatMul(name: string, a: string, b: string, bias: string): string {
+    this.#nodes.push({
+      name,
+      op: '_FusedMatMul',
+      input: [a, b, bias],
+      attr: { T: FLOAT, num_args: { i: '1' }, fused_ops: BIAS_ADD, transpose_a: { b: false }, transpose_b: { b: false }, epsilon: { f: 0 } },
     });
     return name;
   }
