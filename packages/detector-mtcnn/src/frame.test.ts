@@ -20,7 +20,7 @@ afterAll(async () => {
 
 describe('mtcnn on a video-sized frame', () => {
   it('leaks no tensors over 200 detections and gives the same faces every time', { timeout: 180_000 }, async () => {
-    // The 640x480 frame halved (faces ~35 px) with minFaceSize 30 keeps 200 runs short on a
+    // The 640x480 frame halved (faces ~35-45 px) with minFaceSize 30 keeps 200 runs short on a
     // loaded 2-core CI machine; every stage still runs on every call.
     const frame = cropResize(await frame640(), { x: 0, y: 0, width: 640, height: 480 }, 320, 240);
     const det = mtcnn({ minFaceSize: 30 });

@@ -59,7 +59,7 @@ export function cropResize(image: RgbImage, box: Box, width: number, height: num
   return { data, width, height, channels: 3 };
 }
 
-/** A 640x480 frame: the 4:3 centre of demo sample1 (three faces of ~65 px), downscaled. */
+/** A 640x480 frame: the 4:3 centre of demo sample1 (three faces of ~70-80 px), downscaled. */
 export async function frame640(): Promise<RgbImage> {
   const img = await loadDemo('sample1.jpg');
   const w = Math.min(img.width, (img.height * 4) / 3);
