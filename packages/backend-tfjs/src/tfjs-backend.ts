@@ -47,6 +47,10 @@ class TfjsModel implements ModelHandle {
     if (!model) throw new FaceAttrError('DISPOSED', `Model "${this.name}" was released; load it again.`);
     await this.owner.activate();
     const names = outputs ?? this.outputNames;
+    const unknown = names.filter((n) => !this.outputNames.includes(n));
+    if (unknown.length) {
+      throw new FaceAttrError('INVALID_INPUT', `Model "${this.name}" has no output ${unknown.map((n) => `"${n}"`).join(', ')}; its outputs are ${this.outputNames.join(', ')}.`);
+    }
     const tfOutputs = names.map((n) => this.#tfNames.get(n) ?? n);
     const inputs: Record<string, tf.Tensor> = {};
     let result: tf.Tensor[] = [];

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { ModelManifest } from '@faceattr/core';
 import { buildBlazeface } from './build/blazeface.js';
 import { buildDlibResnet } from './build/dlib-resnet.js';
+import { buildFaceres } from './build/faceres.js';
 import { buildHaarFrontalface } from './build/haar.js';
 import { buildHeads } from './build/heads.js';
 import { buildMtcnnOnet, buildMtcnnPnet, buildMtcnnRnet } from './build/mtcnn.js';
@@ -19,6 +20,8 @@ const builders: ((root: string) => ModelManifest | undefined)[] = [
   buildMtcnnPnet, buildMtcnnRnet, buildMtcnnOnet,
   buildDlibResnet,
   buildHeads('dlib-resnet-128'),
+  buildFaceres,
+  buildHeads('faceres-1024'),
   buildHaarFrontalface,
 ];
 for (const build of builders) {

@@ -8,6 +8,6 @@ export { MODEL_NAMES, modelLocation } from './locate.js';
 export type { ModelName } from './locate.js';
 export { FaceAttributes, faceAttributes, DEFAULT_FACE_ATTRIBUTES } from './attributes/face-attributes.js';
 export type { FaceAttributesOptions } from './attributes/face-attributes.js';
-export { ENCODERS, DLIB_RESNET_128, AGE_BINS } from './attributes/encoders.js';
+export { ENCODERS, DLIB_RESNET_128, FACERES_1024, AGE_BINS } from './attributes/encoders.js';
 export type { EncoderSpec } from './attributes/encoders.js';
 export { decodeAge, decodeGender, decodeRace } from './attributes/decode-heads.js';

@@ -109,6 +109,10 @@ export function runBackendConformance(o: BackendConformanceOptions): void {
       await expectCode(model.run({ 'no-such-input': f }), 'INVALID_INPUT');
     });
 
+    it('rejects an unknown output name with INVALID_INPUT', async () => {
+      await expectCode(model.run(feeds, ['no-such-output']), 'INVALID_INPUT');
+    });
+
     it('rejects a wrongly shaped input with INVALID_INPUT', async () => {
       const [k, f] = Object.entries(feeds)[0]!;
       const bad = { data: f.data.subarray(0, f.data.length / 2), shape: [f.shape[0]!, f.shape[1]! / 2, ...f.shape.slice(2)] };

@@ -1,4 +1,4 @@
-import type { Point } from '@faceattr/core';
+import { faceTemplate, type Point } from '@faceattr/core';
 
 /** How an encoder wants its aligned face: crop size, landmark template, pixel normalisation. */
 export interface EncoderSpec {
@@ -36,8 +36,24 @@ export const DLIB_RESNET_128: EncoderSpec = {
   dim: 128,
 };
 
+/**
+ * HSE FaceRes was trained on VGGFace2's loose face boxes, not on landmark-aligned chips, so faces are
+ * aligned to the common 5-point template with 30% margin, which frames the face like those boxes.
+ */
+export const FACERES_1024: EncoderSpec = {
+  name: 'faceres-1024',
+  size: 224,
+  template: faceTemplate(224, 0.3),
+  mean: [0, 0, 0],
+  std: 1,
+  input: 'input_1',
+  output: 'global_pooling/Mean',
+  dim: 1024,
+};
+
 export const ENCODERS: Readonly<Record<string, EncoderSpec>> = {
   [DLIB_RESNET_128.name]: DLIB_RESNET_128,
+  [FACERES_1024.name]: FACERES_1024,
 };
 
 /** Age bins of the age head: one per year 0..100 (older faces count as 100). */

@@ -1,0 +1,25 @@
+// npm run bench: runs every package benchmark in turn (each writes its own results JSON next to
+// it and prints a table). Timings are noisy on a shared 2-core machine: each script compares
+// against a baseline measured in the same process, and the ratios are what we report.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const benches = [
+  'packages/backend-onnx/bench/backend-latency.ts',
+  'packages/detector-mtcnn/bench/bench.ts',
+  'packages/detector-haar/bench/bench.ts',
+  'packages/models/bench/attribute-latency.ts',
+];
+const only = process.argv.slice(2);
+let failed = 0;
+for (const b of benches) {
+  if (only.length && !only.some((o) => b.includes(o))) continue;
+  if (!existsSync(b)) {
+    console.log(`skip ${b} (not present)`);
+    continue;
+  }
+  console.log(`\n== ${b}`);
+  const r = spawnSync('npx', ['tsx', b], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exitCode = failed ? 1 : 0;
