@@ -56,3 +56,15 @@ describe('mtcnn on a video-sized frame', () => {
     if (all[1]!.score > all[2]!.score) expect(strict.length).toBe(2);
   });
 });
+
+describe('mtcnn below the 12 px window', () => {
+  it('finds ~10 px faces when minFaceSize < 12 (the pyramid upsamples the image)', async () => {
+    const tiny = cropResize(await frame640(), { x: 0, y: 0, width: 640, height: 480 }, 96, 72);
+    const det = mtcnn({ minFaceSize: 6 });
+    await det.load(pluginContext(backend));
+    const faces = await det.detect(tiny);
+    await det.dispose();
+    expect(faces.length).toBe(3);
+    for (const f of faces) expect(Math.max(f.box.width, f.box.height)).toBeLessThan(16);
+  });
+});
