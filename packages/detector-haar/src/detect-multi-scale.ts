@@ -90,7 +90,15 @@ export function compiled(cascade: HaarCascade): CompiledCascade {
  */
 export function detectRaw(cascade: HaarCascade, image: HaarImage, options?: HaarOptions): Box[] {
   checkImage(image);
-  return rawHits(compiled(cascade), image, resolveHaarOptions(options));
+  return rawHits(compiled(cascade), image, resolveHaarOptions(options)).map((b) => clip(b, image));
+}
+
+/**
+ * Rounding can put a window's far edge past the image; OpenCV clips its output boxes to the image
+ * after grouping (the group means use the unclipped windows).
+ */
+function clip(b: Box, image: HaarImage): Box {
+  return { x: b.x, y: b.y, width: Math.min(b.width, image.width - b.x), height: Math.min(b.height, image.height - b.y) };
 }
 
 function rawHits(cc: CompiledCascade, image: HaarImage, o: ResolvedHaarOptions): Box[] {
@@ -137,5 +145,5 @@ function rawHits(cc: CompiledCascade, image: HaarImage, o: ResolvedHaarOptions):
 export function detectMultiScale(cascade: HaarCascade, image: HaarImage, options?: HaarOptions): HaarDetection[] {
   checkImage(image);
   const o = resolveHaarOptions(options);
-  return groupRectangles(rawHits(compiled(cascade), image, o), o.minNeighbors, 0.2);
+  return groupRectangles(rawHits(compiled(cascade), image, o), o.minNeighbors, 0.2).map((d) => ({ box: clip(d.box, image), neighbors: d.neighbors }));
 }

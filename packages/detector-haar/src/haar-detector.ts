@@ -36,7 +36,8 @@ function checkDetectOptions(o: DetectOptions | undefined): { minScore: number; m
  * Options are checked here, so a bad one fails with INVALID_OPTIONS before anything loads.
  */
 export function haar(options: HaarDetectorOptions = {}): FaceDetector {
-  const { cascade: given, ...search } = (options ?? {}) as HaarDetectorOptions;
+  if (typeof options !== 'object' || options === null) throw new FaceAttrError('INVALID_OPTIONS', 'haar() takes an options object.');
+  const { cascade: given, ...search } = options;
   resolveHaarOptions(search);
   if (given !== undefined && typeof given !== 'string' && !(given instanceof Uint8Array) && (typeof given !== 'object' || !Array.isArray((given as HaarCascade).stages))) {
     throw new FaceAttrError('INVALID_OPTIONS', '"cascade" must be a parsed HaarCascade, or cascade XML / compact bytes.');

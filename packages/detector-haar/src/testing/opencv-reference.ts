@@ -22,6 +22,8 @@ export interface OpenCvReference {
     channels: 1 | 3,
     o: { scaleFactor: number; minNeighbors: number; minSize?: number; maxSize?: number },
   ): Box[];
+  /** cv.groupRectangles(rects, groupThreshold, eps). */
+  group(rects: readonly Box[], groupThreshold: number, eps: number): Box[];
   /** Loads another cascade XML as the one `detect` uses. */
   useCascade(xml: Uint8Array | string): void;
 }
@@ -92,6 +94,20 @@ function makeReference(cv: Cv): OpenCvReference {
       faces.delete();
       g.delete();
       return boxes;
+    },
+    group(rects, groupThreshold, eps) {
+      const v = new cv.RectVector();
+      for (const r of rects) v.push_back(new cv.Rect(r.x, r.y, r.width, r.height));
+      const w = new cv.IntVector();
+      cv.groupRectangles(v, w, groupThreshold, eps);
+      const out: Box[] = [];
+      for (let i = 0; i < v.size(); i++) {
+        const r = v.get(i);
+        out.push({ x: r.x, y: r.y, width: r.width, height: r.height });
+      }
+      v.delete();
+      w.delete();
+      return out;
     },
     useCascade,
   };
