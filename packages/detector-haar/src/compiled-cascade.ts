@@ -30,13 +30,14 @@ export interface CompiledCascade {
   readonly tilted: Uint8Array;
   readonly hasTilted: boolean;
   /**
-   * Stump cascades: per node w0, w1, w2, threshold, left leaf, right leaf, and the threshold as a
-   * double cut (see {@link floatBelowCut}): 8 numbers, together for locality.
+   * Stump cascades: per node w0, w1, w2, threshold, left leaf, right leaf, the threshold as a
+   * double cut (see {@link floatBelowCut}) and right - left: 8 numbers, together for locality.
    */
   readonly stumpData: Float64Array;
   /**
-   * True when every weight is an integer and no feature sum can reach 2^24: float32 sums are then
-   * exact, so the scan can skip the float32 roundings OpenCV's arithmetic would do (and get the same bits).
+   * True when every weight is an integer and no feature sum can reach 2^24 (float32 sums are then
+   * exact, so the scan can skip the float32 roundings OpenCV's arithmetic would do and get the same
+   * bits), and every stump's leaves are exactly left and left + (right - left).
    */
   readonly exactSums: boolean;
   /**
@@ -101,10 +102,15 @@ export function compileCascade(c: HaarCascade): CompiledCascade {
   const stumpData = new Float64Array(stumps ? nodeCount * 8 : 0);
   const stageRestMax = new Float64Array(stumps ? nodeCount : 0);
   const stageRestMin = new Float64Array(stumps ? nodeCount : 0);
+  let exactLeaves = stumps;
   if (stumps) {
     for (let k = 0; k < nodeCount; k++) {
-      const cut = floatBelowCut(nodeThreshold[k]!);
-      stumpData.set([weight[3 * k]!, weight[3 * k + 1]!, weight[3 * k + 2]!, nodeThreshold[k]!, leaves[2 * k]!, leaves[2 * k + 1]!, cut.cut, cut.tieBelow ? 1 : 0], 8 * k);
+      const left = leaves[2 * k]!;
+      const right = leaves[2 * k + 1]!;
+      const diff = right - left;
+      // The scan adds left + diff * (0 or 1): that must give the leaves bit for bit.
+      if (left + diff !== right || right - diff !== left) exactLeaves = false;
+      stumpData.set([weight[3 * k]!, weight[3 * k + 1]!, weight[3 * k + 2]!, nodeThreshold[k]!, left, right, floatBelowCut(nodeThreshold[k]!), diff], 8 * k);
     }
     const MARGIN = 1e-6;
     for (let s = 0; s < c.stages.length; s++) {
@@ -118,7 +124,7 @@ export function compileCascade(c: HaarCascade): CompiledCascade {
       }
     }
   }
-  const exactSums = c.features.every(
+  const exactSums = exactLeaves && c.features.every(
     (f) => f.rects.every((r) => Number.isInteger(r.weight)) && f.rects.reduce((n, r) => n + Math.abs(r.weight) * r.width * r.height * 255, 0) < 2 ** 24,
   );
   return {
@@ -176,12 +182,20 @@ export function cornerOffsets(cc: CompiledCascade, stride: number, out = new Int
 /**
  * For a float32 threshold t: the double `cut` such that, for any double x whose float32 rounding
  * is exact to compute (x = integer * float32, at most 48 significant bits), float32(x) < t exactly
- * when x < cut, or x === cut and `tieBelow` (round-half-even sends the midpoint down).
+ * when x < cut. Values between t's float32 neighbour below and t round to one or the other; the
+ * midpoint itself rounds to the even one, which decides whether the cut sits on it or just above.
  */
-export function floatBelowCut(t: number): { cut: number; tieBelow: boolean } {
-  const below = nextFloatDown(t);
-  const cut = (below + t) / 2;
-  return { cut, tieBelow: Math.fround(cut) < t };
+export function floatBelowCut(t: number): number {
+  const mid = (nextFloatDown(t) + t) / 2;
+  return Math.fround(mid) < t ? nextDoubleUp(mid) : mid;
+}
+
+function nextDoubleUp(v: number): number {
+  const f = new Float64Array([v]);
+  const i = new BigInt64Array(f.buffer);
+  if (v === 0) return Number.MIN_VALUE;
+  i[0] = v > 0 ? i[0]! + 1n : i[0]! - 1n;
+  return f[0]!;
 }
 
 function nextFloatDown(t: number): number {

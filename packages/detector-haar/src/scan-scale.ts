@@ -149,29 +149,34 @@ function scanLevelStumps(cc: CompiledCascade, level: ScaleLevel, hitsX: number[]
 function runStage(cc: CompiledCascade, level: ScaleLevel, s: number, pos: Int32Array, norm: Float64Array, acc: Float64Array, m: number): void {
   acc.fill(0, 0, m);
   const end = cc.stageStart[s + 1]!;
+  const F = cc.stumpData;
   for (let k = cc.stageStart[s]!; k < end; k++) {
     const S = cc.tilted[k] === 1 ? level.tilted! : level.sum;
-    if (cc.exactSums) exactStump(cc.stumpData, level.offsets, S, k, pos, norm, acc, m);
-    else roundedStump(cc.stumpData, level.offsets, S, k, pos, norm, acc, m);
+    if (!cc.exactSums) roundedStump(F, level.offsets, S, k, pos, norm, acc, m);
+    // Two upright 2-rect stumps in one pass over the windows halve the loop and window loads.
+    else if (k + 1 < end && F[k * 8 + 2] === 0 && F[k * 8 + 10] === 0 && cc.tilted[k] === 0 && cc.tilted[k + 1] === 0) exactStumpPair(F, level.offsets, S, k++, pos, norm, acc, m);
+    else exactStump(F, level.offsets, S, k, pos, norm, acc, m);
   }
 }
 
 /**
  * One stump over m windows when weight * sum products are exact integers: the feature value
  * float32(v * norm) < threshold is decided on the exact double product against the threshold's
- * cut, which gives OpenCV's float32 result bit for bit without rounding each window.
+ * cut, which gives OpenCV's float32 result bit for bit without rounding each window. The leaf is
+ * picked without a branch (left + (right - left) * 0 or 1, exact): stump outcomes are close to
+ * random, and mispredicted branches cost more than the rest of the loop.
  */
 function exactStump(F: Float64Array, O: Int32Array, S: Int32Array, k: number, pos: Int32Array, norm: Float64Array, acc: Float64Array, m: number): void {
   const o = k * 12;
   const a0 = O[o]!, a1 = O[o + 1]!, a2 = O[o + 2]!, a3 = O[o + 3]!;
   const b0 = O[o + 4]!, b1 = O[o + 5]!, b2 = O[o + 6]!, b3 = O[o + 7]!;
   const f = k * 8;
-  const w0 = F[f]!, w1 = F[f + 1]!, w2 = F[f + 2]!, left = F[f + 4]!, right = F[f + 5]!, cut = F[f + 6]!, tie = F[f + 7] === 1;
+  const w0 = F[f]!, w1 = F[f + 1]!, w2 = F[f + 2]!, left = F[f + 4]!, cut = F[f + 6]!, diff = F[f + 7]!;
   if (w2 === 0) {
     for (let i = 0; i < m; i++) {
       const p = pos[i]!;
       const x = (w0 * (S[p + a0]! - S[p + a1]! - S[p + a2]! + S[p + a3]!) + w1 * (S[p + b0]! - S[p + b1]! - S[p + b2]! + S[p + b3]!)) * norm[i]!;
-      acc[i]! += x < cut || (x === cut && tie) ? left : right;
+      acc[i]! += left + diff * Number(x >= cut);
     }
   } else {
     const c0 = O[o + 8]!, c1 = O[o + 9]!, c2 = O[o + 10]!, c3 = O[o + 11]!;
@@ -179,8 +184,28 @@ function exactStump(F: Float64Array, O: Int32Array, S: Int32Array, k: number, po
       const p = pos[i]!;
       const v = w0 * (S[p + a0]! - S[p + a1]! - S[p + a2]! + S[p + a3]!) + w1 * (S[p + b0]! - S[p + b1]! - S[p + b2]! + S[p + b3]!);
       const x = (v + w2 * (S[p + c0]! - S[p + c1]! - S[p + c2]! + S[p + c3]!)) * norm[i]!;
-      acc[i]! += x < cut || (x === cut && tie) ? left : right;
+      acc[i]! += left + diff * Number(x >= cut);
     }
+  }
+}
+
+/** Stumps k and k + 1, both with two rects, over m windows: {@link exactStump} twice, fused. */
+function exactStumpPair(F: Float64Array, O: Int32Array, S: Int32Array, k: number, pos: Int32Array, norm: Float64Array, acc: Float64Array, m: number): void {
+  const o = k * 12;
+  const a0 = O[o]!, a1 = O[o + 1]!, a2 = O[o + 2]!, a3 = O[o + 3]!;
+  const b0 = O[o + 4]!, b1 = O[o + 5]!, b2 = O[o + 6]!, b3 = O[o + 7]!;
+  const c0 = O[o + 12]!, c1 = O[o + 13]!, c2 = O[o + 14]!, c3 = O[o + 15]!;
+  const d0 = O[o + 16]!, d1 = O[o + 17]!, d2 = O[o + 18]!, d3 = O[o + 19]!;
+  const f = k * 8;
+  const w0 = F[f]!, w1 = F[f + 1]!, left = F[f + 4]!, cut = F[f + 6]!, diff = F[f + 7]!;
+  const v0 = F[f + 8]!, v1 = F[f + 9]!, left2 = F[f + 12]!, cut2 = F[f + 14]!, diff2 = F[f + 15]!;
+  for (let i = 0; i < m; i++) {
+    const p = pos[i]!;
+    const n = norm[i]!;
+    const x = (w0 * (S[p + a0]! - S[p + a1]! - S[p + a2]! + S[p + a3]!) + w1 * (S[p + b0]! - S[p + b1]! - S[p + b2]! + S[p + b3]!)) * n;
+    const y = (v0 * (S[p + c0]! - S[p + c1]! - S[p + c2]! + S[p + c3]!) + v1 * (S[p + d0]! - S[p + d1]! - S[p + d2]! + S[p + d3]!)) * n;
+    acc[i]! += left + diff * Number(x >= cut);
+    acc[i]! += left2 + diff2 * Number(y >= cut2);
   }
 }
 
