@@ -74,70 +74,59 @@ function normFactors(cc: CompiledCascade, level: ScaleLevel, pos: Int32Array, no
   return live;
 }
 
-/** Scratch buffers of the row scan, grown on demand. */
-class RowBuffers {
-  pos = new Int32Array(0);
-  norm = new Float64Array(0);
-  acc = new Float64Array(0);
-  x = new Int32Array(0);
-  ensure(n: number): void {
-    if (this.pos.length >= n) return;
-    this.pos = new Int32Array(n);
-    this.norm = new Float64Array(n);
-    this.acc = new Float64Array(n);
-    this.x = new Int32Array(n);
-  }
-}
-
 /**
- * Stump cascades, one row of windows at a time and one stage at a time over all windows still
- * alive: the loops over windows keep a stump's offsets and weights in registers and walk the
- * integral image in order, which is several times faster in JS than one window at a time.
- * OpenCV's visiting order only matters through its skip rule (after a window rejected by the first
- * stage, the next window is not tried), which is applied after the first stage; the windows it
- * skips are dropped before any later stage, so the hits are exactly OpenCV's.
+ * Stump cascades, one stage at a time over every window still alive: the loops over windows keep
+ * a stump's offsets and weights in registers and walk the integral image in order, which is
+ * several times faster in JS than one window at a time. The first stage runs row by row, then
+ * OpenCV's walk is replayed on its results (a flat window is passed over; after a window the first
+ * stage rejects, the next one is not tried), so the windows it skips never reach later stages and
+ * the hits are exactly OpenCV's, in its order. Later stages run over the whole level's survivors at
+ * once, so a stump's set-up is paid once per level, not once per row.
  */
 function scanLevelStumps(cc: CompiledCascade, level: ScaleLevel, hitsX: number[], hitsY: number[]): void {
   const { stride, cols, rows, step } = level;
   const perRow = Math.ceil(cols / step);
-  const b = new RowBuffers();
-  b.ensure(perRow);
+  const rowPos = new Int32Array(perRow);
+  const rowNorm = new Float64Array(perRow);
+  const rowAcc = new Float64Array(perRow);
+  // Survivors of the first stage over the level; at most half the windows (each reject skips one).
+  const cap = Math.ceil(rows / step) * perRow;
+  const pos = new Int32Array(cap);
+  const norm = new Float64Array(cap);
+  const acc = new Float64Array(cap);
+  const stage0 = cc.stageThreshold[0]!;
+  let m = 0;
   for (let y = 0; y < rows; y += step) {
-    const { pos, norm, acc, x: xs } = b;
-    for (let j = 0; j < perRow; j++) pos[j] = y * stride + j * step;
-    if (normFactors(cc, level, pos, norm, perRow) === 0) continue;
-    runStage(cc, level, 0, pos, norm, acc, perRow);
-    // OpenCV's walk: a flat window is passed over, a first-stage reject also skips the next one.
-    const stage0 = cc.stageThreshold[0]!;
-    let m = 0;
+    for (let j = 0; j < perRow; j++) rowPos[j] = y * stride + j * step;
+    if (normFactors(cc, level, rowPos, rowNorm, perRow) === 0) continue;
+    runStage(cc, level, 0, rowPos, rowNorm, rowAcc, perRow);
     for (let j = 0; j < perRow; j++) {
-      if (norm[j] === 0) continue;
-      if (acc[j]! < stage0) {
+      if (rowNorm[j] === 0) continue;
+      if (rowAcc[j]! < stage0) {
         j++;
         continue;
       }
-      pos[m] = pos[j]!;
-      norm[m] = norm[j]!;
-      xs[m] = j * step;
+      pos[m] = rowPos[j]!;
+      norm[m] = rowNorm[j]!;
       m++;
     }
-    for (let s = 1; s < cc.stageCount && m > 0; s++) {
-      runStage(cc, level, s, pos, norm, acc, m);
-      const t = cc.stageThreshold[s]!;
-      let k = 0;
-      for (let i = 0; i < m; i++) {
-        if (acc[i]! < t) continue;
-        pos[k] = pos[i]!;
-        norm[k] = norm[i]!;
-        xs[k] = xs[i]!;
-        k++;
-      }
-      m = k;
-    }
+  }
+  for (let s = 1; s < cc.stageCount && m > 0; s++) {
+    runStage(cc, level, s, pos, norm, acc, m);
+    const t = cc.stageThreshold[s]!;
+    let k = 0;
     for (let i = 0; i < m; i++) {
-      hitsX.push(xs[i]!);
-      hitsY.push(y);
+      if (acc[i]! < t) continue;
+      pos[k] = pos[i]!;
+      norm[k] = norm[i]!;
+      k++;
     }
+    m = k;
+  }
+  for (let i = 0; i < m; i++) {
+    const y = Math.floor(pos[i]! / stride);
+    hitsX.push(pos[i]! - y * stride);
+    hitsY.push(y);
   }
 }
 
