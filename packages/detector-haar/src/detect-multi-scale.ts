@@ -7,7 +7,7 @@ import { integralSums, tiltedIntegral } from './integral.js';
 import { resolveHaarOptions, type HaarOptions, type ResolvedHaarOptions } from './options.js';
 import { resizeGrayLinearExact } from './resize-linear-exact.js';
 import { roundHalfEven } from './rounding.js';
-import { scanLevel, type ScaleLevel } from './scan-scale.js';
+import { ScanScratch, scanLevel, type ScaleLevel } from './scan-scale.js';
 
 const f32 = Math.fround;
 
@@ -117,6 +117,7 @@ function rawHits(cc: CompiledCascade, image: HaarImage, o: ResolvedHaarOptions):
   const offsets = new Int32Array(cc.rect.length);
   const hx: number[] = [];
   const hy: number[] = [];
+  const scratch = new ScanScratch();
   for (const lv of levels) {
     const cols = lv.width + 1 - cc.width;
     const rows = lv.height + 1 - cc.height;
@@ -125,7 +126,7 @@ function rawHits(cc: CompiledCascade, image: HaarImage, o: ResolvedHaarOptions):
     integralSums(img, lv.width, lv.height, sum, sqsum);
     if (tilted) tiltedIntegral(img, lv.width, lv.height, tilted);
     const stride = lv.width + 1;
-    const level: ScaleLevel = { sum, sqsum, tilted, stride, cols, rows, step: lv.step, offsets: cornerOffsets(cc, stride, offsets) };
+    const level: ScaleLevel = { sum, sqsum, tilted, stride, cols, rows, step: lv.step, offsets: cornerOffsets(cc, stride, offsets), scratch };
     hx.length = 0;
     hy.length = 0;
     scanLevel(cc, level, hx, hy);

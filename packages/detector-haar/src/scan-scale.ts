@@ -13,6 +13,30 @@ export interface ScaleLevel {
   rows: number;
   step: number;
   offsets: Int32Array;
+  /** Buffers reused across levels. */
+  scratch: ScanScratch;
+}
+
+/** Scan buffers, grown on demand and shared by the levels of one detection. */
+export class ScanScratch {
+  rowPos = new Int32Array(0);
+  rowNorm = new Float64Array(0);
+  rowAcc = new Float64Array(0);
+  pos = new Int32Array(0);
+  norm = new Float64Array(0);
+  acc = new Float64Array(0);
+  ensure(row: number, level: number): void {
+    if (this.rowPos.length < row) {
+      this.rowPos = new Int32Array(row);
+      this.rowNorm = new Float64Array(row);
+      this.rowAcc = new Float64Array(row);
+    }
+    if (this.pos.length < level) {
+      this.pos = new Int32Array(level);
+      this.norm = new Float64Array(level);
+      this.acc = new Float64Array(level);
+    }
+  }
 }
 
 /**
@@ -86,14 +110,9 @@ function normFactors(cc: CompiledCascade, level: ScaleLevel, pos: Int32Array, no
 function scanLevelStumps(cc: CompiledCascade, level: ScaleLevel, hitsX: number[], hitsY: number[]): void {
   const { stride, cols, rows, step } = level;
   const perRow = Math.ceil(cols / step);
-  const rowPos = new Int32Array(perRow);
-  const rowNorm = new Float64Array(perRow);
-  const rowAcc = new Float64Array(perRow);
-  // Survivors of the first stage over the level; at most half the windows (each reject skips one).
-  const cap = Math.ceil(rows / step) * perRow;
-  const pos = new Int32Array(cap);
-  const norm = new Float64Array(cap);
-  const acc = new Float64Array(cap);
+  const b = level.scratch;
+  b.ensure(perRow, Math.ceil(rows / step) * perRow);
+  const { rowPos, rowNorm, rowAcc, pos, norm, acc } = b;
   const stage0 = cc.stageThreshold[0]!;
   let m = 0;
   for (let y = 0; y < rows; y += step) {
@@ -193,8 +212,8 @@ function exactStumpPair(F: Float64Array, O: Int32Array, S: Int32Array, k: number
     const n = norm[i]!;
     const x = (w0 * (S[p + a0]! - S[p + a1]! - S[p + a2]! + S[p + a3]!) + w1 * (S[p + b0]! - S[p + b1]! - S[p + b2]! + S[p + b3]!)) * n;
     const y = (v0 * (S[p + c0]! - S[p + c1]! - S[p + c2]! + S[p + c3]!) + v1 * (S[p + d0]! - S[p + d1]! - S[p + d2]! + S[p + d3]!)) * n;
-    acc[i]! += left + diff * Number(x >= cut);
-    acc[i]! += left2 + diff2 * Number(y >= cut2);
+    // (acc + first leaf) + second leaf: OpenCV's order of additions.
+    acc[i] = acc[i]! + (left + diff * Number(x >= cut)) + (left2 + diff2 * Number(y >= cut2));
   }
 }
 
