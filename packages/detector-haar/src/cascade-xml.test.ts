@@ -62,6 +62,7 @@ describe('OpenCV cascade XML', () => {
     ['no <features>', xml.replace(/<features>[\s\S]*<\/features>/, ''), /<stages> and <features>/],
     ['a feature index out of range', xml.replace('0 -1 0 -3.1511999666690826e-02', '0 -1 5000 -3.1511999666690826e-02'), /feature 5000/],
     ['a bad number', xml.replace('2.0875380039215088e+00', '2.08x'), /not a finite number/],
+    ['a missing leaf', xml.replace('2.0875380039215088e+00 -2.2172100543975830e+00', '2.0875380039215088e+00'), /1 nodes but 1 leaves/],
     ['LBP features', xml.replace('<featureType>HAAR</featureType>', '<featureType>LBP</featureType>'), /only HAAR/],
     ['a rect outside the window', xml.replace('6 4 12 9 -1.', '16 4 12 9 -1.'), /leaves the 24x24 window/],
     ['a wrong stage count', xml.replace('<stageNum>25</stageNum>', '<stageNum>26</stageNum>'), /stageNum/],

@@ -111,6 +111,7 @@ export function decodeCascade(bytes: Uint8Array): HaarCascade {
     for (let t = 0; t < nTrees; t++) {
       const nNodes = u16();
       const nLeaves = u16();
+      if (nLeaves !== nNodes + 1) corrupt(`stage ${s} tree ${t} has ${nNodes} nodes and ${nLeaves} leaves`);
       const nodes = [];
       for (let k = 0; k < nNodes; k++) {
         const node = { left: i16(), right: i16(), featureIndex: u32(), threshold: f32() };

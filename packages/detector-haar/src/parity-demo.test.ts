@@ -79,8 +79,15 @@ describe('groupRectangles', () => {
   });
 });
 
+// The fixture's first weak classifier as a two-node tree (three leaves): OpenCV's general tree path.
+const asTree = (xml: string) =>
+  xml.replace(
+    '0 -1 0 1.0000000000000000e-02</internalNodes>\n          <leafValues>\n            -1.0000000000000000e+00 1.0000000000000000e+00</leafValues>',
+    '1 -1 0 1.0000000000000000e-02 0 -2 3 -5.0000000000000000e-03</internalNodes>\n          <leafValues>\n            -1.0000000000000000e+00 1.0000000000000000e+00 2.5e-01</leafValues>',
+  );
+
 describe('parity on a cascade with tilted features and a fractional weight', () => {
-  it('raw hits equal OpenCV (tilted integral, float32 rounding path)', async () => {
+  it('raw hits equal OpenCV (tilted integral, float32 rounding path, and as a depth-2 tree)', async () => {
     const cv = await loadOpenCv();
     const xml = readFileSync(new URL('./fixtures/tilted-cascade.xml', import.meta.url), 'utf8');
     const tilted = parseCascadeXml(xml);
@@ -91,6 +98,12 @@ describe('parity on a cascade with tilted features and a fractional weight', () 
       const ref = cv.detect(img.data, img.width, img.height, 3, { scaleFactor: 1.2, minNeighbors: 0 });
       expect(ref.length).toBeGreaterThan(1000);
       expect(detectRaw(tilted, img, { scaleFactor: 1.2, minNeighbors: 0 })).toEqual(ref);
+      const treeXml = asTree(xml);
+      expect(treeXml).not.toBe(xml);
+      cv.useCascade(treeXml);
+      const treeRef = cv.detect(img.data, img.width, img.height, 3, { scaleFactor: 1.2, minNeighbors: 0 });
+      expect(treeRef.length).toBeGreaterThan(1000);
+      expect(detectRaw(parseCascadeXml(treeXml), img, { scaleFactor: 1.2, minNeighbors: 0 })).toEqual(treeRef);
     } finally {
       cv.useCascade(readFileSync(FRONTALFACE_XML));
     }

@@ -62,6 +62,8 @@ function readTree(el: XmlElement, where: string, nFeatures: number): HaarTree {
   if (raw.length === 0 || raw.length % 4 !== 0) {
     bad(`${where} <internalNodes> must hold groups of 4 numbers (left right feature threshold), got ${raw.length}; categorical (LBP) trees are not supported`);
   }
+  // OpenCV steps through the leaves assuming nodes + 1 per tree; anything else would misalign them.
+  if (leaves.length !== raw.length / 4 + 1) bad(`${where} has ${raw.length / 4} nodes but ${leaves.length} leaves (expected ${raw.length / 4 + 1})`);
   const nodes: HaarNode[] = [];
   for (let k = 0; k < raw.length; k += 4) {
     const [left, right, featureIndex, threshold] = raw.slice(k, k + 4) as [number, number, number, number];
