@@ -40,12 +40,6 @@ export interface CompiledCascade {
    * bits), and every stump's leaves are exactly left and left + (right - left).
    */
   readonly exactSums: boolean;
-  /**
-   * Per stump k: the largest / smallest sum the leaves after k in its stage can add, widened by a
-   * margin far above double rounding, so an early stage decision never differs from the full sum.
-   */
-  readonly stageRestMax: Float64Array;
-  readonly stageRestMin: Float64Array;
 }
 
 const f32 = Math.fround;
@@ -100,8 +94,6 @@ export function compileCascade(c: HaarCascade): CompiledCascade {
   stageTree[c.stages.length] = t;
   treeStart[t] = n;
   const stumpData = new Float64Array(stumps ? nodeCount * 8 : 0);
-  const stageRestMax = new Float64Array(stumps ? nodeCount : 0);
-  const stageRestMin = new Float64Array(stumps ? nodeCount : 0);
   let exactLeaves = stumps;
   if (stumps) {
     for (let k = 0; k < nodeCount; k++) {
@@ -112,17 +104,6 @@ export function compileCascade(c: HaarCascade): CompiledCascade {
       if (left + diff !== right || right - diff !== left) exactLeaves = false;
       stumpData.set([weight[3 * k]!, weight[3 * k + 1]!, weight[3 * k + 2]!, nodeThreshold[k]!, left, right, floatBelowCut(nodeThreshold[k]!), diff], 8 * k);
     }
-    const MARGIN = 1e-6;
-    for (let s = 0; s < c.stages.length; s++) {
-      let hi = 0;
-      let lo = 0;
-      for (let k = stageStart[s + 1]! - 1; k >= stageStart[s]!; k--) {
-        stageRestMax[k] = hi + MARGIN;
-        stageRestMin[k] = lo - MARGIN;
-        hi += Math.max(leaves[2 * k]!, leaves[2 * k + 1]!);
-        lo += Math.min(leaves[2 * k]!, leaves[2 * k + 1]!);
-      }
-    }
   }
   const exactSums = exactLeaves && c.features.every(
     (f) => f.rects.every((r) => Number.isInteger(r.weight)) && f.rects.reduce((n, r) => n + Math.abs(r.weight) * r.width * r.height * 255, 0) < 2 ** 24,
@@ -130,8 +111,6 @@ export function compileCascade(c: HaarCascade): CompiledCascade {
   return {
     exactSums,
     stumpData,
-    stageRestMax,
-    stageRestMin,
     width: c.width,
     height: c.height,
     stageCount: c.stages.length,

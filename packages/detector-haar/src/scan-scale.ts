@@ -1,6 +1,5 @@
 import type { CompiledCascade } from './compiled-cascade.js';
 
-
 /** The integral images of one pyramid level and the corner offsets rebased to its stride. */
 export interface ScaleLevel {
   sum: Int32Array;
