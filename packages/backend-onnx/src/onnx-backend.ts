@@ -10,7 +10,7 @@ import { OnnxModel } from './onnx-model.js';
 import type { OnnxBackendOptions, OnnxExecutionProvider, OrtPlatform, OrtRuntime, OrtSessionOptions } from './ort-runtime.js';
 import { PROBE_MODEL } from './probe-model.js';
 
-/** The ONNX Runtime {@link InferenceBackend}; the Node and web entries differ only in their {@link OrtPlatform}. */
+/** The ONNX Runtime {@link InferenceBackend}; the Node and web entries differ only in their platform (onnxruntime-node or onnxruntime-web). */
 export class OnnxBackend implements InferenceBackend {
   readonly artifact = 'onnx' as const;
   readonly name: string;

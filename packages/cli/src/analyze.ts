@@ -28,9 +28,14 @@ export interface FileResult {
  * Runs the pipeline on every image. Unreadable files are reported on stderr and skipped;
  * returns the number of files that failed so the exit code can say so.
  */
-export async function analyze(o: AnalyzeOptions, write: (s: string) => void): Promise<{ results: FileResult[]; failed: number }> {
+export async function analyze(
+  o: AnalyzeOptions,
+  write: (s: string) => void,
+  writeErr: (s: string) => void = (s) => process.stderr.write(s),
+  errIsTTY = Boolean(process.stderr.isTTY),
+): Promise<{ results: FileResult[]; failed: number }> {
   const { files, errors } = await listImages(o.inputs);
-  const progress = new Progress(files.length, 'analyze');
+  const progress = new Progress(files.length, 'analyze', writeErr, errIsTTY);
   for (const e of errors) progress.note(`faceattr: skipping ${e.path}: ${e.message}`);
   const pipeline = await buildPipeline(o);
   if (o.annotate) await mkdir(o.annotate, { recursive: true });

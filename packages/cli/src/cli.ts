@@ -29,7 +29,12 @@ function parseAttributes(s: string): AttributeName[] {
 }
 
 /** Runs the CLI; returns the process exit code (0 ok, 1 some files failed, 2 usage or fatal error). */
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+  errIsTTY = Boolean(process.stderr.isTTY),
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -59,7 +64,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         format: values.json ? ('json' as const) : values.csv ? ('csv' as const) : ('text' as const),
         ...(values.annotate ? { annotate: values.annotate } : {}),
       };
-      const { results, failed } = await analyze(opts, out);
+      const { results, failed } = await analyze(opts, out, err, errIsTTY);
       if (!results.length && failed) return 2;
       return failed ? 1 : 0;
     }
@@ -86,7 +91,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         backend: values.backend!,
         ...(values.split ? { split: values.split } : {}),
         ...(limit ? { limit } : {}),
-      });
+      }, err, errIsTTY);
       out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       return 0;
     }

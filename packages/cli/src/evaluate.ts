@@ -39,7 +39,11 @@ function imagePath(dir: string, file: string): string {
  * UTKFace chips are padded (see padChip) and the face nearest the centre is scored; chips where
  * no face is found count in `missed`, not in the accuracy numbers.
  */
-export async function evaluate(o: EvalOptions): Promise<EvalReport> {
+export async function evaluate(
+  o: EvalOptions,
+  writeErr: (s: string) => void = (s) => process.stderr.write(s),
+  errIsTTY = Boolean(process.stderr.isTTY),
+): Promise<EvalReport> {
   let rows: { file: string; gender: 0 | 1; age?: number; race?: number }[];
   if (o.format === 'utkface') rows = await utkRows(o.dir, o.split);
   else if (o.format === 'gender-csv') {
@@ -65,7 +69,7 @@ export async function evaluate(o: EvalOptions): Promise<EvalReport> {
     attributes: utk ? ['age', 'gender', 'race'] : ['gender'],
     detectorOptions: utk && o.detector === 'mtcnn' ? { ...UTK_DETECTOR_OPTIONS } : {},
   });
-  const progress = new Progress(rows.length, 'eval');
+  const progress = new Progress(rows.length, 'eval', writeErr, errIsTTY);
   const samples: EvalSample[] = [];
   const times: number[] = [];
   try {

@@ -7,9 +7,10 @@ export class Progress {
   constructor(
     readonly total: number,
     readonly label: string,
-    readonly stream: NodeJS.WriteStream = process.stderr,
+    readonly write: (s: string) => void = (s) => process.stderr.write(s),
+    isTTY: boolean = Boolean(process.stderr.isTTY),
   ) {
-    this.#tty = Boolean(stream.isTTY) && total > 1;
+    this.#tty = isTTY && total > 1;
   }
 
   tick(): void {
@@ -20,16 +21,16 @@ export class Progress {
     this.#last = now;
     const width = 30;
     const filled = Math.round((this.#done / this.total) * width);
-    this.stream.write(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.#done}/${this.total}`);
+    this.write(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.#done}/${this.total}`);
   }
 
   /** Prints a message on its own line without breaking the bar. */
   note(message: string): void {
-    if (this.#tty) this.stream.write('\r\x1b[K');
-    this.stream.write(`${message}\n`);
+    if (this.#tty) this.write('\r\x1b[K');
+    this.write(`${message}\n`);
   }
 
   end(): void {
-    if (this.#tty) this.stream.write('\r\x1b[K');
+    if (this.#tty) this.write('\r\x1b[K');
   }
 }

@@ -37,7 +37,7 @@ const MAX_BATCH = 256;
 
 const now = (): number => globalThis.performance.now();
 
-/** The MTCNN cascade (P-Net -> R-Net -> O-Net) on any {@link InferenceBackend}. */
+/** The MTCNN cascade (P-Net -> R-Net -> O-Net) on any `InferenceBackend` from @faceattr/core. */
 export class MtcnnDetector implements FaceDetector {
   readonly name = 'mtcnn';
   readonly providesLandmarks = true;

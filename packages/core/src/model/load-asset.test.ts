@@ -90,8 +90,8 @@ describe('loadModelAsset', () => {
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ format: 'something-else' }));
     expect((await failure(loadModelAsset(dir, 'tfjs-graph'))).message).toMatch(/format/);
     const dir2 = copyAsset();
-    const e = await failure(loadModelAsset(dir2, 'onnx'));
-    expect(e.message).toMatch(/no onnx artifact/);
+    const e = await failure(loadModelAsset(dir2, 'data'));
+    expect(e.message).toMatch(/no data artifact/);
   });
 
   it('resolves sources in the documented order', () => {
