@@ -4,6 +4,7 @@ import { runBackendConformance } from '@faceattr/core/testing';
 import { registerTfjsBackends } from './register-backends.js';
 import { tfjsBackend } from './tfjs-backend.js';
 import { BLAZEFACE, blazefaceFeeds } from './test-feeds.js';
+import { expectFaceAttrError as failure } from '@faceattr/core/testing';
 
 runBackendConformance({
   title: 'tfjs-wasm',
@@ -22,15 +23,6 @@ runBackendConformance({
   leakRuns: 20,
 });
 
-async function failure(p: Promise<unknown>): Promise<FaceAttrError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(FaceAttrError);
-    return e as FaceAttrError;
-  }
-  throw new Error('expected a failure');
-}
 
 // Different kernels sum in different orders, so float32 results differ by rounding that grows
 // with magnitude (BlazeFace logits reach |v| = 217: 1.1e-3 absolute there, 1e-5 relative).

@@ -5,3 +5,4 @@
  */
 export { runBackendConformance } from './testing/backend-conformance.js';
 export type { BackendConformanceOptions } from './testing/backend-conformance.js';
+export { expectFaceAttrError } from './testing/expect-error.js';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FaceAttrError } from '../errors.js';
 import { builtAsset } from '../test-support/paths.js';
 import { loadModelAsset, resolveModelSource } from './load-asset.js';
 import { sha256Hex, sha256Js } from './sha256.js';
+import { expectFaceAttrError as failure } from '../testing/expect-error.js';
 
 const tmp: string[] = [];
 function copyAsset(): string {
@@ -19,15 +19,6 @@ afterEach(() => {
   for (const d of tmp.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function failure(p: Promise<unknown>): Promise<FaceAttrError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(FaceAttrError);
-    return e as FaceAttrError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('loadModelAsset', () => {
   it('loads and verifies a real asset from a directory, a manifest path and a file: URL', async () => {

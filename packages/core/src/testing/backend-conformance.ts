@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaceAttrError } from '../errors.js';
+import { expectFaceAttrError } from './expect-error.js';
 import { loadModelAsset, type ModelSource } from '../model/load-asset.js';
 import type { InferenceBackend, ModelHandle, TensorData } from '../plugins.js';
 
@@ -22,17 +22,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-async function expectCode(p: Promise<unknown>, code: string): Promise<FaceAttrError> {
-  let err: unknown;
-  try {
-    await p;
-  } catch (e) {
-    err = e;
-  }
-  expect(err, `expected a FaceAttrError with code ${code}`).toBeInstanceOf(FaceAttrError);
-  expect((err as FaceAttrError).code).toBe(code);
-  return err as FaceAttrError;
-}
+const expectCode = expectFaceAttrError;
 
 /**
  * The contract every {@link InferenceBackend} must meet, as a vitest suite: loading a real

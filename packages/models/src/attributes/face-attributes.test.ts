@@ -1,23 +1,15 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaceAttrError, createPipeline, resizeImage, type FaceAttributePipeline, type RgbImage } from '@faceattr/core';
+import { createPipeline, resizeImage, type FaceAttributePipeline, type RgbImage } from '@faceattr/core';
 import { decodeImage } from '@faceattr/core/node';
 import { tfjsBackend } from '@faceattr/backend-tfjs';
 import { mtcnn } from '@faceattr/detector-mtcnn';
 import { faceAttributes } from './face-attributes.js';
+import { expectFaceAttrError as failure } from '@faceattr/core/testing';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const photo = (n: number) => join(ROOT, 'node_modules', '@vladmandic', 'face-api', 'demo', `sample${n}.jpg`);
 
-async function failure(p: Promise<unknown>): Promise<FaceAttrError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(FaceAttrError);
-    return e as FaceAttrError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('face attributes through the full pipeline (tfjs wasm)', () => {
   const backend = tfjsBackend({ runtime: 'wasm' });
