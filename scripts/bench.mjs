@@ -6,8 +6,9 @@ import { existsSync } from 'node:fs';
 
 const benches = [
   'packages/backend-onnx/bench/backend-latency.ts',
+  'packages/backend-onnx/bench/frame-latency.ts',
   'packages/detector-mtcnn/bench/bench.ts',
-  'packages/detector-haar/bench/bench.ts',
+  'packages/detector-haar/bench/haar-bench.ts',
   'packages/models/bench/attribute-latency.ts',
 ];
 const only = process.argv.slice(2);
