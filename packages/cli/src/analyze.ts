@@ -15,6 +15,7 @@ export interface AnalyzeOptions {
   attributes: AttributeName[];
   format: 'text' | 'json' | 'csv';
   annotate?: string;
+  mirror?: boolean;
 }
 
 export interface FileResult {

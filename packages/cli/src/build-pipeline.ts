@@ -29,6 +29,8 @@ export interface PipelineChoice {
   detector: string;
   attributes: AttributeName[];
   detectorOptions?: Record<string, unknown>;
+  /** Average each face's prediction with its mirror image's (a second encoder pass). */
+  mirror?: boolean;
 }
 
 /** A pipeline from command-line choices, checked against the known names. */
@@ -42,7 +44,7 @@ export async function buildPipeline(c: PipelineChoice): Promise<FaceAttributePip
   return createPipeline({
     backend: await makeBackend(c.backend as BackendChoice),
     detector: await makeDetector(c.detector as DetectorChoice, c.detectorOptions ?? {}),
-    attributeModel: c.attributes.length ? faceAttributes() : null,
+    attributeModel: c.attributes.length ? faceAttributes({ mirror: c.mirror ?? false }) : null,
     attributes: c.attributes,
   });
 }

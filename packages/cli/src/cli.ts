@@ -12,10 +12,11 @@ Usage:
       --attributes age,gender[,race]   attributes to predict (default age,gender; race is opt-in)
       --json | --csv                   machine-readable output on stdout (default: text)
       --annotate OUT_DIR               write images with boxes and labels to OUT_DIR
+      --mirror                         also encode each face mirrored and average (slower, slightly better)
   faceattr eval --format utkface|gender-csv DIR [options]
       --split NAME                     only rows of labels.csv with this split (e.g. val)
       --limit N                        first N images only
-      --detector, --backend            as for analyze
+      --detector, --backend, --mirror  as for analyze
       --json                           print the metrics as JSON
 
 Images are processed on this machine; nothing is sent anywhere.`;
@@ -52,6 +53,7 @@ export async function main(
           json: { type: 'boolean', default: false },
           csv: { type: 'boolean', default: false },
           annotate: { type: 'string' },
+          mirror: { type: 'boolean', default: false },
         },
       });
       if (!positionals.length) throw usageError('analyze needs at least one image file or directory.');
@@ -63,6 +65,7 @@ export async function main(
         attributes: parseAttributes(values.attributes!),
         format: values.json ? ('json' as const) : values.csv ? ('csv' as const) : ('text' as const),
         ...(values.annotate ? { annotate: values.annotate } : {}),
+        mirror: values.mirror!,
       };
       const { results, failed } = await analyze(opts, out, err, errIsTTY);
       if (!results.length && failed) return 2;
@@ -79,6 +82,7 @@ export async function main(
           split: { type: 'string' },
           limit: { type: 'string' },
           json: { type: 'boolean', default: false },
+          mirror: { type: 'boolean', default: false },
         },
       });
       if (positionals.length !== 1) throw usageError('eval needs exactly one directory.');
@@ -91,6 +95,7 @@ export async function main(
         backend: values.backend!,
         ...(values.split ? { split: values.split } : {}),
         ...(limit ? { limit } : {}),
+        mirror: values.mirror!,
       }, err, errIsTTY);
       out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       return 0;

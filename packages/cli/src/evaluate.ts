@@ -15,9 +15,10 @@ export interface EvalOptions {
   backend: string;
   split?: string;
   limit?: number;
+  mirror?: boolean;
 }
 
-export type EvalReport = Partial<Metrics> & { n: number; detected: number; median_ms_per_image: number; format: string; backend: string; detector: string };
+export type EvalReport = Partial<Metrics> & { n: number; detected: number; median_ms_per_image: number; format: string; backend: string; detector: string; mirror: boolean };
 
 async function utkRows(dir: string, split?: string): Promise<UtkLabel[]> {
   const csv = join(dir, 'labels.csv');
@@ -68,6 +69,7 @@ export async function evaluate(
     detector: o.detector,
     attributes: utk ? ['age', 'gender', 'race'] : ['gender'],
     detectorOptions: utk && o.detector === 'mtcnn' ? { ...UTK_DETECTOR_OPTIONS } : {},
+    mirror: o.mirror ?? false,
   });
   const progress = new Progress(rows.length, 'eval', writeErr, errIsTTY);
   const samples: EvalSample[] = [];
@@ -106,7 +108,7 @@ export async function evaluate(
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted.length ? sorted[Math.floor(sorted.length / 2)]! : Number.NaN;
   const m = computeMetrics(samples);
-  const base = { format: o.format, backend: o.backend, detector: o.detector, median_ms_per_image: Math.round(median * 10) / 10 };
+  const base = { format: o.format, backend: o.backend, detector: o.detector, mirror: o.mirror ?? false, median_ms_per_image: Math.round(median * 10) / 10 };
   if (utk) return { ...base, ...m };
   return { ...base, n: m.n, detected: m.detected, missed: m.missed, gender_acc: m.gender_acc };
 }

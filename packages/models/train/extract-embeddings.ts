@@ -18,7 +18,7 @@ import { createPipeline } from '@faceattr/core';
 import { decodeImage } from '@faceattr/core/node';
 import { tfjsBackend } from '@faceattr/backend-tfjs';
 import { mtcnn } from '@faceattr/detector-mtcnn';
-import { faceAttributes } from '../src/attributes/face-attributes.js';
+import { faceAttributes, mirrorCrops } from '../src/attributes/face-attributes.js';
 import { centralFace, padChip, parseUtkCsv, UTK_DETECTOR_OPTIONS } from '../src/utkface/utkface.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -33,20 +33,6 @@ const [shard, shards] = arg('shard', '0/1').split('/').map(Number) as [number, n
 const encoder = arg('encoder', 'dlib-resnet-128');
 // onnx (onnxruntime-node, 1 thread per process) and tfjs-wasm give the same embeddings within 1e-4 (parity test); onnx is ~2x faster.
 const backendName = arg('backend', 'onnx');
-
-function mirrorCrop(t: Float32Array, size: number): Float32Array {
-  const out = new Float32Array(t.length);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const s = (y * size + x) * 3;
-      const d = (y * size + (size - 1 - x)) * 3;
-      out[d] = t[s]!;
-      out[d + 1] = t[s + 1]!;
-      out[d + 2] = t[s + 2]!;
-    }
-  }
-  return out;
-}
 
 let rows = parseUtkCsv(readFileSync(join(dataset, 'labels.csv'), 'utf8')).filter((r) => split === 'all' || r.split === split);
 rows = rows.filter((_, i) => i % shards === shard);
@@ -69,7 +55,7 @@ for (const [i, r] of rows.entries()) {
     const aligned = attrs.alignBatch(img, [faces[c]!.landmarks]);
     const both = new Float32Array(aligned.length * 2);
     both.set(aligned);
-    both.set(mirrorCrop(aligned, attrs.spec.size), aligned.length);
+    both.set(mirrorCrops(aligned, attrs.spec.size), aligned.length);
     const [e, m] = await attrs.encodeAligned(both, 2);
     out.set(e!, i * 2 * dim);
     out.set(m!, (i * 2 + 1) * dim);

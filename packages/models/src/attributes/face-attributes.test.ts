@@ -52,6 +52,21 @@ describe('face attributes through the full pipeline (tfjs wasm)', () => {
     expect(last.map((f) => f.age!.years)).toEqual(first.map((f) => f.age!.years));
   }, 300_000);
 
+  it('mirror: true averages with the mirrored face: close to, but not the same as, the plain prediction', async () => {
+    const plain = await pipeline.detect(frame);
+    const p = await createPipeline({ backend: tfjsBackend({ runtime: 'wasm' }), detector: mtcnn(), attributeModel: faceAttributes({ mirror: true }) });
+    const mirrored = await p.detect(frame);
+    await p.dispose();
+    expect(mirrored.length).toBe(plain.length);
+    let differs = 0;
+    mirrored.forEach((f, i) => {
+      expect(Math.abs(f.age!.years - plain[i]!.age!.years)).toBeLessThan(5);
+      expect(f.gender!.label).toBe(plain[i]!.gender!.label);
+      if (f.age!.years !== plain[i]!.age!.years) differs++;
+    });
+    expect(differs).toBeGreaterThan(0);
+  }, 60_000);
+
   it('does not alter the caller image', async () => {
     const copy = frame.data.slice();
     await pipeline.detect(frame);

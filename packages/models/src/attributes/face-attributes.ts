@@ -23,9 +23,15 @@ export interface FaceAttributesOptions {
   heads?: string;
   /** Faces encoded per backend call. Default 8. */
   batchSize?: number;
+  /**
+   * Also encode each aligned face mirrored and average the two predictions (test-time augmentation).
+   * Costs a second encoder pass per face; on UTKFace val it moved age MAE 5.11 -> 5.04, gender 93.8 -> 93.9%,
+   * race 84.8 -> 84.9% (docs/model-cards). Embeddings returned are still the unmirrored face's. Default false.
+   */
+  mirror?: boolean;
 }
 
-export const DEFAULT_FACE_ATTRIBUTES = { encoder: 'dlib-resnet-128', batchSize: 8 } as const;
+export const DEFAULT_FACE_ATTRIBUTES = { encoder: 'dlib-resnet-128', batchSize: 8, mirror: false } as const;
 
 /**
  * The attribute model: one encoder pass per aligned face gives an embedding; a small heads graph
@@ -36,6 +42,7 @@ export class FaceAttributes implements AttributeModel {
   readonly spec: EncoderSpec;
   readonly headsName: string;
   readonly batchSize: number;
+  readonly mirror: boolean;
   #encoder: ModelHandle | undefined;
   #heads: ModelHandle | undefined;
   #ctx: PluginContext | undefined;
@@ -53,6 +60,7 @@ export class FaceAttributes implements AttributeModel {
     this.headsName = options.heads ?? `heads-${spec.name}`;
     this.name = `${spec.name}+${this.headsName}`;
     this.batchSize = batchSize;
+    this.mirror = options.mirror ?? DEFAULT_FACE_ATTRIBUTES.mirror;
   }
 
   async load(ctx: PluginContext): Promise<void> {
@@ -81,11 +89,12 @@ export class FaceAttributes implements AttributeModel {
     return out;
   }
 
-  async embed(image: RgbImage, faces: readonly Landmarks5[]): Promise<Float32Array[]> {
+  async embed(image: RgbImage, faces: readonly Landmarks5[], mirrored = false): Promise<Float32Array[]> {
     const result: Float32Array[] = [];
     for (let start = 0; start < faces.length; start += this.batchSize) {
       const chunk = faces.slice(start, start + this.batchSize);
-      result.push(...(await this.encodeAligned(this.alignBatch(image, chunk), chunk.length)));
+      const aligned = this.alignBatch(image, chunk);
+      result.push(...(await this.encodeAligned(mirrored ? mirrorCrops(aligned, this.spec.size) : aligned, chunk.length)));
     }
     return result;
   }
@@ -106,20 +115,26 @@ export class FaceAttributes implements AttributeModel {
     const embeddings = await this.embed(image, faces);
     const preds: AttributePrediction[] = embeddings.map((e) => (request.embedding ? { embedding: e } : {}));
     if (request.attributes.length === 0) return preds;
-    const heads = await this.#loadHeads();
-    const { dim } = this.spec;
-    const batch = new Float32Array(faces.length * dim);
-    embeddings.forEach((e, i) => batch.set(e, i * dim));
-    const out = await heads.run({ embedding: { data: batch, shape: [faces.length, dim] } });
-    const age = out['age']!.data;
-    const gender = out['gender']!.data;
-    const race = out['race']!.data;
+    let out = await this.#runHeads(embeddings);
+    if (this.mirror) {
+      const m = await this.#runHeads(await this.embed(image, faces, true));
+      out = { age: average(out.age, m.age), gender: average(out.gender, m.gender), race: average(out.race, m.race) };
+    }
     preds.forEach((p, i) => {
-      if (request.attributes.includes('age')) p.age = decodeAge(age.subarray(i * AGE_BINS, (i + 1) * AGE_BINS));
-      if (request.attributes.includes('gender')) p.gender = decodeGender(gender[i]!);
-      if (request.attributes.includes('race')) p.race = decodeRace(race.subarray(i * 5, (i + 1) * 5));
+      if (request.attributes.includes('age')) p.age = decodeAge(out.age.subarray(i * AGE_BINS, (i + 1) * AGE_BINS));
+      if (request.attributes.includes('gender')) p.gender = decodeGender(out.gender[i]!);
+      if (request.attributes.includes('race')) p.race = decodeRace(out.race.subarray(i * 5, (i + 1) * 5));
     });
     return preds;
+  }
+
+  async #runHeads(embeddings: Float32Array[]): Promise<{ age: Float32Array; gender: Float32Array; race: Float32Array }> {
+    const heads = await this.#loadHeads();
+    const { dim } = this.spec;
+    const batch = new Float32Array(embeddings.length * dim);
+    embeddings.forEach((e, i) => batch.set(e, i * dim));
+    const out = await heads.run({ embedding: { data: batch, shape: [embeddings.length, dim] } });
+    return { age: out['age']!.data as Float32Array, gender: out['gender']!.data as Float32Array, race: out['race']!.data as Float32Array };
   }
 
   async dispose(): Promise<void> {
@@ -130,6 +145,31 @@ export class FaceAttributes implements AttributeModel {
     this.#encoder = undefined;
     this.#heads = undefined;
   }
+}
+
+function average(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = (a[i]! + b[i]!) / 2;
+  return out;
+}
+
+/** Mirrors a batch of [n, size, size, 3] crops left-right. */
+export function mirrorCrops(t: Float32Array, size: number): Float32Array {
+  const out = new Float32Array(t.length);
+  const n = t.length / (size * size * 3);
+  for (let k = 0; k < n; k++) {
+    const base = k * size * size * 3;
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const s = base + (y * size + x) * 3;
+        const d = base + (y * size + (size - 1 - x)) * 3;
+        out[d] = t[s]!;
+        out[d + 1] = t[s + 1]!;
+        out[d + 2] = t[s + 2]!;
+      }
+    }
+  }
+  return out;
 }
 
 /** The default attribute model: `createPipeline({ attributeModel: faceAttributes() })`. */
