@@ -96,9 +96,17 @@ export class GraphDefBuilder {
   }
 
   maxPool(name: string, x: string, size: number, strides: number, padding: Padding): string {
+    return this.#pool('MaxPool', name, x, size, strides, padding);
+  }
+
+  avgPool(name: string, x: string, size: number, strides: number, padding: Padding): string {
+    return this.#pool('AvgPool', name, x, size, strides, padding);
+  }
+
+  #pool(op: 'MaxPool' | 'AvgPool', name: string, x: string, size: number, strides: number, padding: Padding): string {
     this.#nodes.push({
       name,
-      op: 'MaxPool',
+      op,
       input: [x],
       attr: { T: FLOAT, ksize: ints([1, size, size, 1]), strides: ints([1, strides, strides, 1]), padding: str(padding), data_format: str('NHWC') },
     });
@@ -131,37 +139,29 @@ export class GraphDefBuilder {
   }
 
   softmax(name: string, x: string): string {
-    this.#nodes.push({ name, op: 'Softmax', input: [x], attr: { T: FLOAT } });
-    return name;
+    return this.#unary('Softmax', name, x);
   }
 
   identity(name: string, x: string): string {
-    this.#nodes.push({ name, op: 'Identity', input: [x], attr: { T: FLOAT } });
-    return name;
+    return this.#unary('Identity', name, x);
   }
 
   sigmoid(name: string, x: string): string {
-    this.#nodes.push({ name, op: 'Sigmoid', input: [x], attr: { T: FLOAT } });
-    return name;
+    return this.#unary('Sigmoid', name, x);
   }
 
   relu(name: string, x: string): string {
-    this.#nodes.push({ name, op: 'Relu', input: [x], attr: { T: FLOAT } });
+    return this.#unary('Relu', name, x);
+  }
+
+  /** An elementwise float op with one input and no attributes beyond its type. */
+  #unary(op: string, name: string, x: string): string {
+    this.#nodes.push({ name, op, input: [x], attr: { T: FLOAT } });
     return name;
   }
 
   add(name: string, a: string, b: string): string {
     this.#nodes.push({ name, op: 'AddV2', input: [a, b], attr: { T: FLOAT } });
-    return name;
-  }
-
-  avgPool(name: string, x: string, size: number, strides: number, padding: Padding): string {
-    this.#nodes.push({
-      name,
-      op: 'AvgPool',
-      input: [x],
-      attr: { T: FLOAT, ksize: ints([1, size, size, 1]), strides: ints([1, strides, strides, 1]), padding: str(padding), data_format: str('NHWC') },
-    });
     return name;
   }
 
