@@ -53,3 +53,16 @@ export { validateManifest } from './model/manifest.js';
 export type { ModelManifest, ManifestFile, ArtifactKind, ArtifactEntry, TensorSpec } from './model/manifest.js';
 export { sha256Hex } from './model/sha256.js';
 export { readResource, isNodeRuntime, joinLocation } from './model/read-resource.js';
+
+export { FaceTracker } from './tracking/face-tracker.js';
+export type { FaceTrackerSettings, TrackerDetection } from './tracking/face-tracker.js';
+export type {
+  TrackOptions,
+  TrackedFace,
+  TrackFrame,
+  FrameTimings,
+  TrackHandle,
+  FrameTracker,
+  TrackSource,
+  VideoFrameInput,
+} from './tracking/track-types.js';

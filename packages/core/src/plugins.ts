@@ -78,6 +78,8 @@ export interface FaceDetector {
 export interface AttributeRequest {
   attributes: readonly AttributeName[];
   embedding: boolean;
+  /** When present, the model adds the milliseconds it spent aligning + encoding and running the heads. */
+  timings?: { encodeMs: number; headsMs: number };
 }
 
 /** Aligned face -> embedding -> age, gender, race heads. */

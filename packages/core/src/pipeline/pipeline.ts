@@ -1,10 +1,15 @@
 import { FaceAttrError, describeError } from '../errors.js';
 import { estimateLandmarksFromBox } from '../geometry/align.js';
-import type { ImageInput } from '../image/image-types.js';
+import type { ImageInput, RgbImage } from '../image/image-types.js';
 import { toRgbImage } from '../image/to-rgb.js';
 import { loadModelAsset, resolveModelSource, type ModelSource } from '../model/load-asset.js';
 import type { AttributeModel, BackendMemory, FaceDetector, InferenceBackend, ModelHandle, PluginContext } from '../plugins.js';
 import { attributeModels, backends, detectors } from '../registry/index.js';
+import { FaceTracker, type TrackerDetection } from '../tracking/face-tracker.js';
+import { FpsMeter } from '../tracking/fps-meter.js';
+import { frameStream } from '../tracking/frame-source.js';
+import { resolveTrackOptions } from '../tracking/track-options.js';
+import type { FrameTimings, FrameTracker, TrackFrame, TrackHandle, TrackOptions, TrackSource } from '../tracking/track-types.js';
 import type { AttributeName, FaceResult } from '../types.js';
 import {
   DEFAULT_ATTRIBUTES,
@@ -22,6 +27,15 @@ export interface FaceAttributePipeline {
   readonly attributeModelName: string | undefined;
   /** Finds faces in `input` and predicts the requested attributes for each, highest score first. */
   detect(input: ImageInput, options?: DetectCallOptions): Promise<FaceResult[]>;
+  /**
+   * Follows the faces in a video: calls `onFrame` with tracked faces (stable `trackId`, smoothed attributes,
+   * per-stage timings, FPS) for each processed frame until the video ends or `stop()` is called.
+   * A live source drops frames while one is being processed; an iterable source is processed frame by frame.
+   * `onFrame` may return a promise to hold the next frame. Errors reject `handle.done`.
+   */
+  track(source: TrackSource, onFrame: (frame: TrackFrame) => void | Promise<void>, options?: TrackOptions): TrackHandle;
+  /** A tracker for callers that feed frames themselves (their own loop, worker, or decoded video). */
+  createTracker(options?: TrackOptions): FrameTracker;
   /** Runs every model once on a blank image so the first real call is not slow. */
   warmup(): Promise<void>;
   memory(): BackendMemory;
@@ -40,9 +54,12 @@ async function resolve<T>(
   return value as T;
 }
 
+const now = () => performance.now();
+
 class Pipeline implements FaceAttributePipeline {
   #disposed = false;
   #queue: Promise<unknown> = Promise.resolve();
+  #streams = new Set<() => void>();
 
   constructor(
     readonly backend: InferenceBackend,
@@ -83,19 +100,7 @@ class Pipeline implements FaceAttributePipeline {
       );
     }
     const run = async (): Promise<FaceResult[]> => {
-      if (this.#disposed) throw disposedError();
-      const opts: { minScore?: number; maxFaces?: number } = {};
-      if (minScore !== undefined) opts.minScore = minScore;
-      if (maxFaces !== undefined) opts.maxFaces = maxFaces;
-      const found = await this.detector.detect(image, opts);
-      let faces = found.filter((f) => minScore === undefined || f.score >= minScore).sort((a, b) => b.score - a.score);
-      if (maxFaces !== undefined) faces = faces.slice(0, maxFaces);
-      const results: FaceResult[] = faces.map((f) => ({
-        box: f.box,
-        score: f.score,
-        landmarks: f.landmarks ?? estimateLandmarksFromBox(f.box),
-        landmarkSource: f.landmarks ? 'detector' : 'estimated-from-box',
-      }));
+      const results: FaceResult[] = await this.#findFaces(image, minScore, maxFaces);
       if (results.length > 0 && this.attributeModel && (attributes.length > 0 || returnEmbedding)) {
         const preds = await this.attributeModel.predict(
           image,
@@ -112,9 +117,142 @@ class Pipeline implements FaceAttributePipeline {
       }
       return results;
     };
+    return this.#enqueue(run);
+  }
+
+  /** Runs jobs one at a time, in call order, so models never see interleaved calls. */
+  #enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = () => {
+      if (this.#disposed) throw disposedError();
+      return job();
+    };
     const next = this.#queue.then(run, run);
     this.#queue = next.catch(() => undefined);
     return next;
+  }
+
+  async #findFaces(image: RgbImage, minScore: number | undefined, maxFaces: number | undefined): Promise<FaceResult[]> {
+    const opts: { minScore?: number; maxFaces?: number } = {};
+    if (minScore !== undefined) opts.minScore = minScore;
+    if (maxFaces !== undefined) opts.maxFaces = maxFaces;
+    const found = await this.detector.detect(image, opts);
+    let faces = found.filter((f) => minScore === undefined || f.score >= minScore).sort((a, b) => b.score - a.score);
+    if (maxFaces !== undefined) faces = faces.slice(0, maxFaces);
+    return faces.map((f) => ({
+      box: f.box,
+      score: f.score,
+      landmarks: f.landmarks ?? estimateLandmarksFromBox(f.box),
+      landmarkSource: f.landmarks ? 'detector' : 'estimated-from-box',
+    }));
+  }
+
+  createTracker(options?: TrackOptions): FrameTracker {
+    if (this.#disposed) throw disposedError();
+    const settings = resolveTrackOptions(options);
+    const attributes = options?.attributes === undefined ? this.options.attributes : checkAttributes(options.attributes);
+    const minScore = checkMinScore(options?.minScore) ?? this.options.minScore;
+    const maxFaces = checkMaxFaces(options?.maxFaces) ?? this.options.maxFaces;
+    const returnEmbedding = this.options.returnEmbedding;
+    const model = this.attributeModel;
+    if ((attributes.length > 0 || returnEmbedding) && !model) {
+      throw new FaceAttrError('INVALID_OPTIONS', 'This pipeline was created without an attribute model; track with attributes: [] or create the pipeline with one.');
+    }
+    const tracker = new FaceTracker(settings);
+    const fps = new FpsMeter();
+    const origin = now();
+    let queued = 0;
+    return {
+      next: (input, timestampMs) => {
+        const start = now();
+        let image: RgbImage;
+        try {
+          if (timestampMs !== undefined && !Number.isFinite(timestampMs)) {
+            throw new FaceAttrError('INVALID_INPUT', `timestampMs must be a finite number of milliseconds, got ${String(timestampMs)}.`);
+          }
+          // Read the pixels now: a video element shows a different frame by the time the queue gets here.
+          image = toRgbImage(input);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+        const readMs = now() - start;
+        const frameIndex = queued++;
+        return this.#enqueue(async (): Promise<TrackFrame> => {
+          const began = now();
+          const timings: FrameTimings = { readMs, detectMs: 0, encodeMs: 0, headsMs: 0, totalMs: 0 };
+          const detected = frameIndex % settings.detectEvery === 0;
+          let seen;
+          if (detected) {
+            const found: TrackerDetection[] = await this.#findFaces(image, minScore, maxFaces);
+            timings.detectMs = now() - began;
+            const observed = tracker.observe(found, frameIndex);
+            seen = observed.seen;
+            if (model && observed.due.length > 0 && (attributes.length > 0 || returnEmbedding)) {
+              const spent = { encodeMs: 0, headsMs: 0 };
+              const preds = await model.predict(image, observed.due.map((t) => t.landmarks), { attributes, embedding: returnEmbedding, timings: spent });
+              observed.due.forEach((t, i) => tracker.update(t, preds[i]!, frameIndex));
+              timings.encodeMs = spent.encodeMs;
+              timings.headsMs = spent.headsMs;
+            }
+          } else {
+            seen = tracker.visible();
+          }
+          const end = now();
+          timings.totalMs = readMs + (end - began);
+          return {
+            frameIndex,
+            timestampMs: timestampMs ?? start - origin,
+            width: image.width,
+            height: image.height,
+            faces: seen.map((t) => tracker.toResult(t)),
+            detected,
+            timings,
+            fps: fps.tick(end),
+          };
+        });
+      },
+      reset: () => tracker.reset(),
+    };
+  }
+
+  track(source: TrackSource, onFrame: (frame: TrackFrame) => void | Promise<void>, options?: TrackOptions): TrackHandle {
+    if (typeof onFrame !== 'function') throw new FaceAttrError('INVALID_OPTIONS', 'track(source, onFrame) needs an onFrame callback.');
+    const tracker = this.createTracker(options);
+    const frames = frameStream(source);
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    const signal = options?.signal;
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop);
+    this.#streams.add(stop);
+    let count = 0;
+    const done = (async () => {
+      try {
+        for await (const frame of frames(abort.signal)) {
+          if (abort.signal.aborted) break;
+          let result: TrackFrame;
+          try {
+            result = await tracker.next(frame.image, frame.timestampMs);
+          } catch (e) {
+            // dispose() during a frame ends the stream; it is not a failure of the stream.
+            if (abort.signal.aborted && e instanceof FaceAttrError && e.code === 'DISPOSED') break;
+            throw e;
+          }
+          count++;
+          if (abort.signal.aborted) break;
+          await onFrame(result);
+        }
+      } finally {
+        signal?.removeEventListener('abort', stop);
+        this.#streams.delete(stop);
+      }
+    })();
+    return {
+      stop,
+      done,
+      get frames() {
+        return count;
+      },
+    };
   }
 
   async warmup(): Promise<void> {
@@ -136,6 +274,8 @@ class Pipeline implements FaceAttributePipeline {
 
   async dispose(): Promise<void> {
     if (this.#disposed) return;
+    // Streams stop before the flag flips, so their loops end quietly instead of failing with DISPOSED.
+    for (const stop of this.#streams) stop();
     this.#disposed = true;
     await this.#queue;
     const errors: unknown[] = [];

@@ -112,12 +112,24 @@ export class FaceAttributes implements AttributeModel {
 
   async predict(image: RgbImage, faces: readonly Landmarks5[], request: AttributeRequest): Promise<AttributePrediction[]> {
     if (faces.length === 0) return [];
+    const timings = request.timings;
+    let t = performance.now();
+    const lap = (key: 'encodeMs' | 'headsMs') => {
+      const n = performance.now();
+      if (timings) timings[key] += n - t;
+      t = n;
+    };
     const embeddings = await this.embed(image, faces);
+    lap('encodeMs');
     const preds: AttributePrediction[] = embeddings.map((e) => (request.embedding ? { embedding: e } : {}));
     if (request.attributes.length === 0) return preds;
     let out = await this.#runHeads(embeddings);
+    lap('headsMs');
     if (this.mirror) {
-      const m = await this.#runHeads(await this.embed(image, faces, true));
+      const mirrored = await this.embed(image, faces, true);
+      lap('encodeMs');
+      const m = await this.#runHeads(mirrored);
+      lap('headsMs');
       out = { age: average(out.age, m.age), gender: average(out.gender, m.gender), race: average(out.race, m.race) };
     }
     preds.forEach((p, i) => {

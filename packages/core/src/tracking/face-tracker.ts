@@ -1,0 +1,172 @@
+import { iou } from '../geometry/nms.js';
+import {
+  GENDER_LABELS,
+  RACE_LABELS,
+  type AttributePrediction,
+  type Box,
+  type FaceResult,
+  type Landmarks5,
+  type LandmarkSource,
+  type RaceLabel,
+} from '../types.js';
+import type { TrackedFace } from './track-types.js';
+
+/** Tracker settings after validation (see `TrackOptions`). */
+export interface FaceTrackerSettings {
+  smoothing: number;
+  iouThreshold: number;
+  maxMissed: number;
+  attributesEvery: number;
+}
+
+/** A detection the tracker can follow: a {@link FaceResult} before attributes. */
+export interface TrackerDetection {
+  box: Box;
+  score: number;
+  landmarks: Landmarks5;
+  landmarkSource: LandmarkSource;
+}
+
+interface Track {
+  id: number;
+  box: Box;
+  score: number;
+  landmarks: Landmarks5;
+  landmarkSource: LandmarkSource;
+  hits: number;
+  missed: number;
+  /** Frame index of the last attribute prediction, or -Infinity before the first. */
+  attributesAt: number;
+  age?: { years: number; uncertainty: number };
+  female?: number;
+  race?: number[];
+  embedding?: Float32Array;
+}
+
+/**
+ * Follows faces across frames: greedy IoU matching of each detector run to the live tracks, stable ids,
+ * and an exponential moving average of age and probabilities per track. Pure state, no inference:
+ * the pipeline runs the models and feeds the results in.
+ */
+export class FaceTracker {
+  #tracks: Track[] = [];
+  #nextId = 1;
+
+  constructor(readonly settings: FaceTrackerSettings) {}
+
+  /** Live tracks (including ones currently missed), for inspection and tests. */
+  get size(): number {
+    return this.#tracks.length;
+  }
+
+  /**
+   * Matches one detector run to the tracks. Returns the tracks seen in this frame and, of those, the ones
+   * whose attributes are due (new tracks, or `attributesEvery` frames since their last prediction).
+   */
+  observe(detections: readonly TrackerDetection[], frameIndex: number): { seen: Track[]; due: Track[] } {
+    const pairs: { t: number; d: number; overlap: number }[] = [];
+    this.#tracks.forEach((track, t) =>
+      detections.forEach((det, d) => {
+        const overlap = iou(track.box, det.box);
+        if (overlap >= this.settings.iouThreshold) pairs.push({ t, d, overlap });
+      }),
+    );
+    // Greedy by overlap: the best-matching pairs claim each other first.
+    pairs.sort((a, b) => b.overlap - a.overlap);
+    const trackTaken = new Set<number>();
+    const detTaken = new Map<number, Track>();
+    for (const p of pairs) {
+      if (trackTaken.has(p.t) || detTaken.has(p.d)) continue;
+      trackTaken.add(p.t);
+      detTaken.set(p.d, this.#tracks[p.t]!);
+    }
+    this.#tracks.forEach((track, t) => {
+      if (!trackTaken.has(t)) track.missed++;
+    });
+    this.#tracks = this.#tracks.filter((t) => t.missed <= this.settings.maxMissed);
+    const seen: Track[] = [];
+    detections.forEach((det, d) => {
+      let track = detTaken.get(d);
+      if (!track) {
+        track = { id: this.#nextId++, hits: 0, missed: 0, attributesAt: -Infinity, ...copyDetection(det) };
+        this.#tracks.push(track);
+      } else {
+        Object.assign(track, copyDetection(det));
+        track.missed = 0;
+      }
+      track.hits++;
+      seen.push(track);
+    });
+    const due = seen.filter((t) => frameIndex - t.attributesAt >= this.settings.attributesEvery);
+    return { seen, due };
+  }
+
+  /** Tracks currently visible (not missed), for frames where the detector did not run. */
+  visible(): Track[] {
+    return this.#tracks.filter((t) => t.missed === 0);
+  }
+
+  /** Folds a new prediction into a track's running averages. */
+  update(track: Track, prediction: AttributePrediction, frameIndex: number): void {
+    const a = track.attributesAt === -Infinity ? 1 : this.settings.smoothing;
+    track.attributesAt = frameIndex;
+    if (prediction.age) {
+      track.age = track.age
+        ? { years: mix(track.age.years, prediction.age.years, a), uncertainty: mix(track.age.uncertainty, prediction.age.uncertainty, a) }
+        : { ...prediction.age };
+    }
+    if (prediction.gender) {
+      const f = prediction.gender.femaleProbability;
+      track.female = track.female === undefined ? f : mix(track.female, f, a);
+    }
+    if (prediction.race) {
+      const p = RACE_LABELS.map((l) => prediction.race!.probabilities[l]);
+      track.race = track.race ? track.race.map((v, i) => mix(v, p[i]!, a)) : p;
+    }
+    if (prediction.embedding) track.embedding = prediction.embedding;
+  }
+
+  /** The public view of a track: its latest box and landmarks with the smoothed attributes. */
+  toResult(track: Track): TrackedFace {
+    const face: TrackedFace = {
+      trackId: track.id,
+      hits: track.hits,
+      box: { ...track.box },
+      score: track.score,
+      landmarks: track.landmarks,
+      landmarkSource: track.landmarkSource,
+    };
+    if (track.age) face.age = { ...track.age };
+    if (track.female !== undefined) {
+      const female = track.female >= 0.5;
+      face.gender = {
+        label: female ? GENDER_LABELS[1] : GENDER_LABELS[0],
+        probability: female ? track.female : 1 - track.female,
+        femaleProbability: track.female,
+      };
+    }
+    if (track.race) {
+      const probabilities = Object.fromEntries(RACE_LABELS.map((l, i) => [l, track.race![i]!])) as Record<RaceLabel, number>;
+      let best = 0;
+      track.race.forEach((v, i) => {
+        if (v > track.race![best]!) best = i;
+      });
+      face.race = { label: RACE_LABELS[best]!, probability: track.race[best]!, probabilities };
+    }
+    if (track.embedding) face.embedding = track.embedding;
+    return face;
+  }
+
+  /** Forgets every track; ids keep increasing so an old id never names a new face. */
+  reset(): void {
+    this.#tracks = [];
+  }
+}
+
+function mix(previous: number, next: number, weight: number): number {
+  return previous + weight * (next - previous);
+}
+
+function copyDetection(d: TrackerDetection) {
+  return { box: { ...d.box }, score: d.score, landmarks: d.landmarks, landmarkSource: d.landmarkSource };
+}

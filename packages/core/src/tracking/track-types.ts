@@ -1,0 +1,93 @@
+import type { ImageInput } from '../image/image-types.js';
+import type { AttributeName, FaceResult } from '../types.js';
+
+/** Options for {@link FaceAttributePipeline.track} and {@link FaceAttributePipeline.createTracker}. */
+export interface TrackOptions {
+  /** Run the detector on every Nth processed frame; in between, tracks keep their last boxes. Default 1. */
+  detectEvery?: number;
+  /** Re-run the attribute model for an existing track every Nth processed frame (new tracks always run). Default 1. */
+  attributesEvery?: number;
+  /** Weight of the newest observation in the exponential average of age and probabilities, in (0, 1]; 1 turns smoothing off. Default 0.3. */
+  smoothing?: number;
+  /** Smallest IoU between a detection and a track's last box for them to be the same face. Default 0.3. */
+  iouThreshold?: number;
+  /**
+   * Detector runs a track survives without a matching detection before it is dropped; a face that comes back
+   * within this many runs keeps its id and smoothed attributes. Missed faces are not reported. Default 5.
+   */
+  maxMissed?: number;
+  /** Attributes to predict; defaults to the pipeline's. */
+  attributes?: readonly AttributeName[];
+  minScore?: number;
+  maxFaces?: number;
+  /** Stops the stream when aborted (same as `handle.stop()`). */
+  signal?: AbortSignal;
+}
+
+/** A face in a stream: a {@link FaceResult} whose attributes are smoothed over its track. */
+export interface TrackedFace extends FaceResult {
+  /** Stable id for the same face across frames; never reused within one tracker. */
+  trackId: number;
+  /** Detector runs in which this face was found (1 on the frame it first appears). */
+  hits: number;
+}
+
+/** Milliseconds spent per stage on one frame (wall clock). */
+export interface FrameTimings {
+  /** Pixel conversion (video element/canvas/raw → RGB). */
+  readMs: number;
+  detectMs: number;
+  /** Alignment + encoder passes. */
+  encodeMs: number;
+  /** Attribute heads. */
+  headsMs: number;
+  totalMs: number;
+}
+
+/** What {@link FaceAttributePipeline.track} reports for each processed frame. */
+export interface TrackFrame {
+  /** 0-based count of processed frames. */
+  frameIndex: number;
+  /** Media time of the frame (video currentTime or the source's timestamp), in ms. */
+  timestampMs: number;
+  width: number;
+  height: number;
+  faces: TrackedFace[];
+  /** Whether the detector ran on this frame (see `detectEvery`). */
+  detected: boolean;
+  timings: FrameTimings;
+  /** Processed frames per second, averaged over the last second of wall time. */
+  fps: number;
+}
+
+/** One frame of a non-DOM source, e.g. decoded from a video file in Node. */
+export interface VideoFrameInput {
+  image: ImageInput;
+  timestampMs?: number;
+}
+
+/**
+ * A stream `track()` can follow: a playing `HTMLVideoElement` or a `MediaStream` (browser; driven by
+ * `requestVideoFrameCallback` where available, else `requestAnimationFrame`), or any (async) iterable
+ * of frames (Node video, tests, recorded frames; every frame is processed, in order).
+ */
+export type TrackSource = HTMLVideoElement | MediaStream | AsyncIterable<VideoFrameInput> | Iterable<VideoFrameInput>;
+
+/** Returned by `track()`. */
+export interface TrackHandle {
+  /** Stops after the frame in flight. Idempotent. */
+  stop(): void;
+  /** Settles when the stream ends or is stopped; rejects with a {@link FaceAttrError} when a frame fails. */
+  readonly done: Promise<void>;
+  /** Frames processed so far. */
+  readonly frames: number;
+}
+
+/** A frame-by-frame tracker bound to a pipeline, for callers that drive their own loop. */
+export interface FrameTracker {
+  /** Processes one frame in order and returns the tracked faces. */
+  next(input: ImageInput, timestampMs?: number): Promise<TrackFrame>;
+  /** Forgets every track (ids keep increasing). */
+  reset(): void;
+}
+
