@@ -3,16 +3,22 @@ import { FaceAttrError, describeError, isFaceAttrError, type AttributeName } fro
 import { analyze } from './analyze.js';
 import { evaluate, type EvalReport } from './evaluate.js';
 
-export const USAGE = `faceattr: perceived age, gender and (opt-in) race for faces in photos
+export const USAGE = `faceattr: perceived age, gender and (opt-in) race for faces in photos and videos
 
 Usage:
-  faceattr analyze [options] FILES_OR_DIRS...
+  faceattr analyze [options] FILES_OR_DIRS...   (images: .jpg .png; videos: .mp4 .mov .webm .mkv .avi .y4m ...)
       --detector mtcnn|haar            face detector (default mtcnn)
       --backend tfjs-wasm|tfjs-cpu|onnx inference backend (default tfjs-wasm)
       --attributes age,gender[,race]   attributes to predict (default age,gender; race is opt-in)
       --json | --csv                   machine-readable output on stdout (default: text)
-      --annotate OUT_DIR               write images with boxes and labels to OUT_DIR
+      --annotate OUT_DIR               write images with boxes and labels to OUT_DIR (videos: NAME.annotated.mp4)
       --mirror                         also encode each face mirrored and average (slower, slightly better)
+      --min-face-size PX               smallest face to look for (default: mtcnn 20, haar any); larger is faster
+    videos (decoded with ffmpeg; faces are tracked, each gets a trackId):
+      --every N                        run the detector on every Nth frame only (default 1)
+      --max-frames N                   process at most the first N frames of each video
+      --ffmpeg PATH                    ffmpeg binary (default: $FACEATTR_FFMPEG, then the npm package
+                                       @ffmpeg-installer/ffmpeg, then ffmpeg on PATH)
   faceattr eval --format utkface|gender-csv DIR [options]
       --split NAME                     only rows of labels.csv with this split (e.g. val)
       --limit N                        first N images only
@@ -22,6 +28,13 @@ Usage:
 Images are processed on this machine; nothing is sent anywhere.`;
 
 const usageError = (msg: string) => new FaceAttrError('INVALID_OPTIONS', `${msg}\n\n${USAGE}`);
+
+function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n > 0)) throw usageError(`${name} must be a positive integer; got ${JSON.stringify(v)}.`);
+  return n;
+}
 
 function parseAttributes(s: string): AttributeName[] {
   const list = s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -54,9 +67,16 @@ export async function main(
           csv: { type: 'boolean', default: false },
           annotate: { type: 'string' },
           mirror: { type: 'boolean', default: false },
+          every: { type: 'string' },
+          'max-frames': { type: 'string' },
+          ffmpeg: { type: 'string' },
+          'min-face-size': { type: 'string' },
         },
       });
-      if (!positionals.length) throw usageError('analyze needs at least one image file or directory.');
+      if (!positionals.length) throw usageError('analyze needs at least one image or video file, or a directory.');
+      const every = positiveInt('--every', values.every);
+      const maxFrames = positiveInt('--max-frames', values['max-frames']);
+      const minFaceSize = positiveInt('--min-face-size', values['min-face-size']);
       if (values.json && values.csv) throw usageError('Use either --json or --csv, not both.');
       const opts = {
         inputs: positionals,
@@ -66,6 +86,10 @@ export async function main(
         format: values.json ? ('json' as const) : values.csv ? ('csv' as const) : ('text' as const),
         ...(values.annotate ? { annotate: values.annotate } : {}),
         mirror: values.mirror!,
+        ...(every ? { every } : {}),
+        ...(maxFrames ? { maxFrames } : {}),
+        ...(values.ffmpeg ? { ffmpeg: values.ffmpeg } : {}),
+        ...(minFaceSize ? { minFaceSize } : {}),
       };
       const { results, failed } = await analyze(opts, out, err, errIsTTY);
       if (!results.length && failed) return 2;

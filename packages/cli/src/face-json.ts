@@ -30,7 +30,7 @@ export function faceToJson(f: FaceResult): FaceJson {
   return out;
 }
 
-const CSV_HEADER = 'file,width,height,face,x,y,box_width,box_height,score,age,age_uncertainty,gender,gender_probability,race,race_probability';
+const CSV_HEADER = 'file,width,height,face,x,y,box_width,box_height,score,age,age_uncertainty,gender,gender_probability,race,race_probability,frame,timestamp_ms,track_id';
 
 export function csvHeader(): string {
   return CSV_HEADER;
@@ -41,9 +41,18 @@ function csvField(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function faceCsvRow(file: string, width: number, height: number, i: number, f: FaceJson): string {
+/** Where a face of a video was seen; empty columns for images. */
+export interface CsvVideoFields {
+  frame: number;
+  timestampMs: number;
+  trackId: number;
+}
+
+/** One CSV row; `frame,timestamp_ms,track_id` are filled for faces in videos (one row per face per frame). */
+export function faceCsvRow(file: string, width: number, height: number, i: number, f: FaceJson, video?: CsvVideoFields): string {
   return [
     file, width, height, i, f.box.x, f.box.y, f.box.width, f.box.height, f.score, f.age, f.ageUncertainty,
     f.gender?.label, f.gender?.probability, f.race?.label, f.race ? f.race.probabilities[f.race.label] : undefined,
+    video?.frame, video?.timestampMs, video?.trackId,
   ].map(csvField).join(',');
 }

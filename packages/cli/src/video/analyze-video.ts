@@ -1,0 +1,174 @@
+import { basename } from 'node:path';
+import type { FaceAttributePipeline, TrackedFace } from '@faceattr/core';
+import { drawFaces, faceLabel, type Rgb } from '../annotate.js';
+import { faceToJson, type FaceJson } from '../face-json.js';
+import { Progress } from '../progress.js';
+import { openVideo } from './decode-video.js';
+import { createVideoWriter, type VideoWriter } from './encode-video.js';
+import type { FfmpegBinary } from './find-ffmpeg.js';
+
+/** One face in one frame of `faceattr analyze --json` on a video. */
+export interface TrackedFaceJson extends FaceJson {
+  trackId: number;
+  /** Detector runs in which this face was found so far (1 on the frame it first appears). */
+  hits: number;
+}
+
+export interface VideoFrameJson {
+  frameIndex: number;
+  timestampMs: number;
+  /** Whether the detector ran on this frame (`--every N`); when false, `faces` are the tracks' last boxes. */
+  detected: boolean;
+  faces: TrackedFaceJson[];
+}
+
+/** A track over the whole video: where it was seen and its smoothed attributes when last seen. */
+export interface TrackSummary {
+  trackId: number;
+  firstFrame: number;
+  lastFrame: number;
+  /** Frames in which this track was reported (with `--every N`, also frames where its box was carried over). */
+  framesSeen: number;
+  firstTimestampMs: number;
+  lastTimestampMs: number;
+  /** Box when last seen. */
+  box: FaceJson['box'];
+  age?: number;
+  ageUncertainty?: number;
+  gender?: FaceJson['gender'];
+  race?: FaceJson['race'];
+}
+
+/** The JSON for one video in `faceattr analyze --json` (images keep `{ file, width, height, faces }`). */
+export interface VideoFileResult {
+  file: string;
+  type: 'video';
+  width: number;
+  height: number;
+  fps: number;
+  codec: string;
+  /** Frames processed (all decoded frames, or `--max-frames`). */
+  frameCount: number;
+  /** Container duration when ffmpeg reports one. */
+  durationMs?: number;
+  tracks: TrackSummary[];
+  frames: VideoFrameJson[];
+  /** Written annotated video, when `--annotate` was given. */
+  annotated?: string;
+}
+
+export interface AnalyzeVideoOptions {
+  ffmpeg: FfmpegBinary | string;
+  /** Run the detector on every Nth frame (the tracker's `detectEvery`). */
+  every?: number;
+  maxFrames?: number;
+  /** Write an annotated mp4 here. */
+  annotate?: string;
+  /** Diagnostics (ffmpeg warnings), one line each. */
+  note?: (message: string) => void;
+  /** Progress on stderr (a bar on a terminal). */
+  writeErr?: (s: string) => void;
+  errIsTTY?: boolean;
+  signal?: AbortSignal;
+}
+
+const PALETTE: readonly Rgb[] = [
+  [40, 220, 90], [255, 190, 30], [60, 170, 255], [255, 90, 200], [160, 110, 255], [0, 220, 220], [255, 120, 60], [200, 230, 60],
+];
+
+/** Box colour of a track in annotated videos (cycles through 8 colours by id). */
+export const trackColor = (trackId: number): Rgb => PALETTE[(trackId - 1) % PALETTE.length]!;
+
+/** `#3 F 97% 34Y`: track id, then the usual face label. */
+export const trackLabel = (f: TrackedFace): string => `#${f.trackId} ${faceLabel(f)}`;
+
+function trackedToJson(f: TrackedFace): TrackedFaceJson {
+  return { trackId: f.trackId, hits: f.hits, ...faceToJson(f) };
+}
+
+/**
+ * Decodes `file` with ffmpeg, follows its faces with `pipeline.createTracker()` and returns per-frame
+ * results with track ids plus a per-track summary; with `annotate`, writes the frames with boxes,
+ * track ids and labels as an H.264 mp4. A failure removes any partial annotated file.
+ */
+export async function analyzeVideo(pipeline: FaceAttributePipeline, file: string, o: AnalyzeVideoOptions): Promise<VideoFileResult> {
+  const video = await openVideo(file, { ffmpeg: o.ffmpeg, ...(o.maxFrames ? { maxFrames: o.maxFrames } : {}), ...(o.signal ? { signal: o.signal } : {}), ...(o.note ? { onWarning: o.note } : {}) });
+  const { info } = video;
+  const tracker = pipeline.createTracker({ detectEvery: o.every ?? 1 });
+  const total = o.maxFrames ? Math.min(o.maxFrames, info.estimatedFrames ?? o.maxFrames) : info.estimatedFrames;
+  const progress = total ? new Progress(total, `  ${basename(file)}`, o.writeErr, o.errIsTTY ?? false) : undefined;
+  let writer: VideoWriter | undefined;
+  const frames: VideoFrameJson[] = [];
+  const tracks = new Map<number, TrackSummary>();
+  try {
+    if (o.annotate) writer = await createVideoWriter(o.annotate, { width: info.width, height: info.height, fps: info.fps, ffmpeg: o.ffmpeg });
+    for await (const frame of video) {
+      const tf = await tracker.next(frame.image, frame.timestampMs);
+      const faces = tf.faces.map(trackedToJson);
+      frames.push({ frameIndex: frame.index, timestampMs: Math.round(frame.timestampMs * 1000) / 1000, detected: tf.detected, faces });
+      for (const f of faces) {
+        const t = tracks.get(f.trackId);
+        const summary: TrackSummary = {
+          trackId: f.trackId,
+          firstFrame: t?.firstFrame ?? frame.index,
+          lastFrame: frame.index,
+          framesSeen: (t?.framesSeen ?? 0) + 1,
+          firstTimestampMs: t?.firstTimestampMs ?? frames.at(-1)!.timestampMs,
+          lastTimestampMs: frames.at(-1)!.timestampMs,
+          box: f.box,
+        };
+        if (f.age !== undefined) {
+          summary.age = f.age;
+          summary.ageUncertainty = f.ageUncertainty!;
+        }
+        if (f.gender) summary.gender = f.gender;
+        if (f.race) summary.race = f.race;
+        tracks.set(f.trackId, summary);
+      }
+      if (writer) {
+        // The decoded buffer is ours and the tracker is done with it: draw in place.
+        drawFaces(frame.image, tf.faces, { label: (f) => trackLabel(f as TrackedFace), color: (f) => trackColor((f as TrackedFace).trackId) });
+        await writer.write(frame.image);
+      }
+      progress?.tick();
+    }
+    if (writer) await writer.close();
+  } catch (e) {
+    await writer?.abort();
+    throw e;
+  } finally {
+    progress?.end();
+  }
+  const result: VideoFileResult = {
+    file,
+    type: 'video',
+    width: info.width,
+    height: info.height,
+    fps: info.fps,
+    codec: info.codec,
+    frameCount: frames.length,
+    tracks: [...tracks.values()].sort((a, b) => a.trackId - b.trackId),
+    frames,
+  };
+  if (info.durationMs !== undefined) result.durationMs = info.durationMs;
+  if (o.annotate) result.annotated = o.annotate;
+  return result;
+}
+
+/** The text-mode summary: one line for the video, one per track. */
+export function videoSummaryText(r: VideoFileResult, elapsedMs?: number): string {
+  const secs = r.frameCount / r.fps;
+  const speed = elapsedMs ? `, processed at ${((r.frameCount * 1000) / elapsedMs).toFixed(1)} frames/s` : '';
+  const lines = [
+    `${r.file} (video ${r.width}x${r.height}, ${r.frameCount} frames at ${+r.fps.toFixed(3)} fps, ${secs.toFixed(1)} s${speed}): ${r.tracks.length} track${r.tracks.length === 1 ? '' : 's'}`,
+  ];
+  for (const t of r.tracks) {
+    const parts = [`  track ${t.trackId}: frames ${t.firstFrame}-${t.lastFrame} (${t.framesSeen} seen, ${(t.firstTimestampMs / 1000).toFixed(2)}-${(t.lastTimestampMs / 1000).toFixed(2)} s)`];
+    parts.push(`last box ${Math.round(t.box.x)},${Math.round(t.box.y)} ${Math.round(t.box.width)}x${Math.round(t.box.height)}`);
+    if (t.age !== undefined) parts.push(`age ${t.age.toFixed(0)} ±${t.ageUncertainty!.toFixed(0)}`);
+    if (t.gender) parts.push(`${t.gender.label} ${(t.gender.probability * 100).toFixed(0)}%`);
+    if (t.race) parts.push(`${t.race.label} ${(t.race.probabilities[t.race.label]! * 100).toFixed(0)}%`);
+    lines.push(parts.join(', '));
+  }
+  return `${lines.join('\n')}\n`;
+}
