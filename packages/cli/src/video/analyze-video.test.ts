@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
@@ -225,6 +225,20 @@ describe.skipIf(!ffmpeg)('faceattr analyze on a video (a 2 s pan over a demo pho
     expect((out[0] as VideoFileResult).frameCount).toBe(2);
     expect((out[1] as { faces: unknown[] }).faces.length).toBeGreaterThanOrEqual(2);
     expect(readdirSync(outDir).sort()).toEqual(['pan.annotated.mp4', 'still.jpg']);
+    expect(ffmpegChildren()).toEqual([]);
+  });
+
+  it('a truncated video is an error after the frames before the cut: skipped (exit 1), its partial annotated video removed', async () => {
+    const truncated = join(tmp, 'cut.mp4');
+    const bytes = readFileSync(file);
+    writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.9)));
+    const outDir = join(tmp, 'annotated-3');
+    // --every 10: the decoder reads every frame up to the cut; the detector runs on two of them.
+    const r = await run(['--json', '--every', '10', '--annotate', outDir, truncated, still]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/skipping .*cut\.mp4: ffmpeg decoded only \d+ of about 20 frames \(.*\); the file looks truncated or damaged/);
+    expect((JSON.parse(r.stdout) as AnalyzeResult[]).map((x) => x.file)).toEqual([still]);
+    expect(readdirSync(outDir)).toEqual(['still.jpg']);
     expect(ffmpegChildren()).toEqual([]);
   });
 

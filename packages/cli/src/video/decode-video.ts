@@ -151,7 +151,9 @@ export async function killChild(child: ChildProcess): Promise<void> {
  * at a time: ffmpeg is paused by the pipe while the consumer works, so memory stays at about one frame.
  * Every decoded frame is yielded once, in order (`-vsync passthrough`); timestamps are `index * 1000 / fps`.
  * Breaking out of the loop, an error, or `signal` kills ffmpeg.
- * @throws {FaceAttrError} `INVALID_INPUT` when ffmpeg fails or the stream ends inside a frame.
+ * @throws {FaceAttrError} `INVALID_INPUT` when ffmpeg fails, the stream ends inside a frame, or ffmpeg reports
+ *   errors and decodes clearly fewer frames than the duration announces (a truncated file). The frames decoded
+ *   before are yielded first.
  */
 export async function* readVideoFrames(info: VideoInfo, options: DecodeVideoOptions = {}): AsyncGenerator<DecodedVideoFrame, void, undefined> {
   const { width, height, fps, file } = info;
@@ -209,7 +211,17 @@ export async function* readVideoFrames(info: VideoInfo, options: DecodeVideoOpti
       throw new FaceAttrError('INVALID_INPUT', `the video stream ended inside frame ${index} (${filled} of ${frameBytes} bytes); the file may be damaged.`, { details: { file, frames: index } });
     }
     if (index === 0) throw new FaceAttrError('INVALID_INPUT', `ffmpeg decoded no frames${why ? ` (${why})` : ''}; the file may be damaged or empty.`, { details: { file } });
-    if (why) options.onWarning?.(`ffmpeg reported problems while decoding (${why}); ${index} frame(s) were read.`);
+    if (why) {
+      // Errors *and* clearly fewer frames than the container announces: the file is cut short or damaged, which
+      // is an error like a truncated JPEG. Errors with (about) every frame decoded are only worth a warning.
+      const expected = Math.min(max ?? Infinity, info.estimatedFrames ?? Infinity);
+      if (Number.isFinite(expected) && expected - index > Math.max(2, expected * 0.05)) {
+        throw new FaceAttrError('INVALID_INPUT', `ffmpeg decoded only ${index} of about ${expected} frames (${why}); the file looks truncated or damaged.`, {
+          details: { file, frames: index, expectedFrames: expected },
+        });
+      }
+      options.onWarning?.(`ffmpeg reported problems while decoding (${why}); ${index} frame(s) were read.`);
+    }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await killChild(child);
