@@ -151,6 +151,13 @@ describe.skipIf(!ffmpeg)('faceattr analyze on a video (a 2 s pan over a demo pho
         expect(f.gender!.probability).toBeCloseTo(ref.gender!.probability, 4);
       }
       expect(ffmpegChildren()).toEqual([]);
+      // stop() mid-video ends the stream and the ffmpeg feeding it.
+      const stopped = pipeline.track(await openVideo(file, { ffmpeg: ffmpeg! }), (f) => {
+        if (f.frameIndex === 1) stopped.stop();
+      });
+      await stopped.done;
+      expect(stopped.frames).toBe(2);
+      expect(ffmpegChildren()).toEqual([]);
     });
   });
 
