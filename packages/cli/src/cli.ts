@@ -25,7 +25,7 @@ Usage:
       --detector, --backend, --mirror  as for analyze
       --json                           print the metrics as JSON
 
-Images are processed on this machine; nothing is sent anywhere.`;
+Images and videos are processed on this machine; nothing is sent anywhere.`;
 
 const usageError = (msg: string) => new FaceAttrError('INVALID_OPTIONS', `${msg}\n\n${USAGE}`);
 

@@ -8,7 +8,7 @@ import { onnxBackend } from '@faceattr/backend-onnx';
 import { mtcnn } from '@faceattr/detector-mtcnn';
 import { faceAttributes } from '@faceattr/models';
 import { main } from '../cli.js';
-import type { AnalyzeResult } from '../analyze.js';
+import { planAnnotations, type AnalyzeResult } from '../analyze.js';
 import { trackColor, type VideoFileResult } from './analyze-video.js';
 import { openVideo, probeVideo, readVideoFrames } from './decode-video.js';
 import { findFfmpeg } from './find-ffmpeg.js';
@@ -254,5 +254,21 @@ describe.skipIf(!ffmpeg)('faceattr analyze on a video (a 2 s pan over a demo pho
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/skipping .*pan\.mp4: --ffmpeg ".*no-ffmpeg-here" is not a working ffmpeg .*leave it unset to use the bundled one/);
     expect((JSON.parse(r.stdout) as AnalyzeResult[]).map((x) => x.file)).toEqual([still]);
+  });
+});
+
+describe('analyze options for videos (no models or ffmpeg needed)', () => {
+  it('--every, --max-frames and --min-face-size must be positive integers (exit 2)', async () => {
+    for (const [opt, v] of [['--every', '0'], ['--max-frames', 'ten'], ['--min-face-size', '-5']] as const) {
+      let err = '';
+      const code = await main(['analyze', `${opt}=${v}`, 'clip.mp4'], () => undefined, (s) => (err += s), false);
+      expect(code).toBe(2);
+      expect(err).toContain(`${opt} must be a positive integer; got "${v}"`);
+    }
+  });
+
+  it('--annotate names: NAME.jpg / NAME.annotated.mp4, never an input and never twice', () => {
+    const plan = planAnnotations(['a/x.jpg', 'b/x.jpg', 'v/x.mp4', 'out/y.jpg', 'out/y-2.jpg', 'v/clip.MOV'], 'out');
+    expect([...plan.values()]).toEqual([join('out', 'x.jpg'), join('out', 'x-2.jpg'), join('out', 'x.annotated.mp4'), join('out', 'y-3.jpg'), join('out', 'y-2-2.jpg'), join('out', 'clip.annotated.mp4')]);
   });
 });
