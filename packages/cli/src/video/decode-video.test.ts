@@ -147,6 +147,21 @@ describe.skipIf(!ffmpeg)('video decode and encode with ffmpeg', () => {
     expect(ffmpegChildren()).toEqual([]);
   });
 
+  it('a file named like an ffmpeg protocol ("pipe:0") is read as a file', async () => {
+    writeFileSync(join(tmp, 'pipe:0'), readFileSync(file));
+    const cwd = process.cwd();
+    process.chdir(tmp);
+    try {
+      const video = await openVideo('pipe:0', { ffmpeg: ffmpeg!, maxFrames: 1 });
+      expect([video.info.width, video.info.height]).toEqual([480, 360]);
+      let n = 0;
+      for await (const _ of video) n++;
+      expect(n).toBe(1);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('encodes odd sizes padded to even ones, and writes nothing when aborted', async () => {
     const out = join(tmp, 'odd.mp4');
     const w = await createVideoWriter(out, { width: 33, height: 25, fps: 5, ffmpeg: ffmpeg! });

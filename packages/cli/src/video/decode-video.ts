@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve as resolvePath } from 'node:path';
 import { FaceAttrError, describeError, type RgbImage } from '@faceattr/core';
 import { findFfmpeg, type FfmpegBinary } from './find-ffmpeg.js';
 
@@ -123,7 +124,8 @@ export function parseFfmpegInfo(file: string, stderr: string): VideoInfo {
 export async function probeVideo(file: string, options: Pick<DecodeVideoOptions, 'ffmpeg'> = {}): Promise<VideoInfo> {
   const bin = await resolveBinary(options.ffmpeg);
   const stderr = await new Promise<string>((resolve, reject) => {
-    const child = spawn(bin, ['-hide_banner', '-nostdin', '-i', file], { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
+    // An absolute path, so that a name like "pipe:0" or "x:y.mp4" is never read as an ffmpeg protocol.
+    const child = spawn(bin, ['-hide_banner', '-nostdin', '-i', resolvePath(file)], { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
     let err = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (d: string) => {
@@ -162,7 +164,7 @@ export async function* readVideoFrames(info: VideoInfo, options: DecodeVideoOpti
   if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new FaceAttrError('INVALID_OPTIONS', `maxFrames must be a positive integer; got ${max}.`);
   if (options.signal?.aborted) return;
   const bin = await resolveBinary(options.ffmpeg);
-  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', file, '-map', `0:${info.streamIndex}`, '-an', '-sn', '-dn', '-vsync', 'passthrough'];
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', resolvePath(file), '-map', `0:${info.streamIndex}`, '-an', '-sn', '-dn', '-vsync', 'passthrough'];
   if (max !== undefined) args.push('-frames:v', String(max));
   args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
