@@ -4,7 +4,14 @@ import type { RgbImage } from '@faceattr/core';
  * For each output index along one axis: the source pixels it covers and their weights
  * (overlap of the output cell, mapped to source units, with each source pixel).
  */
-function areaTaps(src: number, dst: number): { start: Int32Array; count: Int32Array; weights: Float32Array; stride: number } {
+export interface Taps {
+  start: Int32Array;
+  count: Int32Array;
+  weights: Float32Array;
+  stride: number;
+}
+
+export function areaTaps(src: number, dst: number): Taps {
   const ratio = src / dst;
   const stride = Math.ceil(ratio) + 1;
   const start = new Int32Array(dst);

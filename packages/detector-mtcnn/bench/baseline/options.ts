@@ -1,0 +1,82 @@
+import { FaceAttrError } from '@faceattr/core';
+
+/** Options of the MTCNN cascade. */
+export interface MtcnnOptions {
+  /** Smallest face side, in image pixels, the pyramid looks for. Default 20. Larger is faster. */
+  minFaceSize?: number;
+  /** Ratio between successive pyramid levels, in (0, 0.95]. Default 0.709 (halves the area per level). */
+  scaleFactor?: number;
+  /** Score thresholds of P-Net, R-Net and O-Net, each in [0, 1]. Default [0.6, 0.7, 0.7]. */
+  thresholds?: readonly [number, number, number];
+  /** Keep at most this many faces (highest scores). Default: all. */
+  maxFaces?: number;
+  /**
+   * Channel order fed to the nets. Default 'RGB', the order measured to score real faces higher
+   * (see the detector tests); 'BGR' exists to reproduce that measurement.
+   */
+  channelOrder?: 'RGB' | 'BGR';
+}
+
+export interface ResolvedMtcnnOptions {
+  minFaceSize: number;
+  scaleFactor: number;
+  thresholds: readonly [number, number, number];
+  maxFaces: number;
+  channelOrder: 'RGB' | 'BGR';
+}
+
+export const DEFAULT_MTCNN_OPTIONS: ResolvedMtcnnOptions = {
+  minFaceSize: 20,
+  scaleFactor: 0.709,
+  thresholds: [0.6, 0.7, 0.7],
+  maxFaces: Infinity,
+  channelOrder: 'RGB',
+};
+
+const KNOWN = new Set(['minFaceSize', 'scaleFactor', 'thresholds', 'maxFaces', 'channelOrder']);
+
+function bad(message: string): FaceAttrError {
+  return new FaceAttrError('INVALID_OPTIONS', `mtcnn: ${message}`);
+}
+
+/** Validates user options and fills in defaults; throws INVALID_OPTIONS naming the option. */
+export function resolveMtcnnOptions(options: unknown = {}): ResolvedMtcnnOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw bad(`options must be an object such as { minFaceSize: 20 }, got ${JSON.stringify(options)}.`);
+  }
+  const o = options as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!KNOWN.has(k)) throw bad(`unknown option "${k}"; the options are ${[...KNOWN].join(', ')}.`);
+  }
+  const r = { ...DEFAULT_MTCNN_OPTIONS };
+  if (o['minFaceSize'] !== undefined) {
+    const v = o['minFaceSize'];
+    // Below 4 px the pyramid would upscale the image more than 3x: slow and useless.
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 4) throw bad(`"minFaceSize" must be a number of pixels >= 4 (default 20), got ${JSON.stringify(v)}.`);
+    r.minFaceSize = v;
+  }
+  if (o['scaleFactor'] !== undefined) {
+    const v = o['scaleFactor'];
+    // Close to 1 the pyramid gets very deep; 0.95 already gives ~40 levels per decade of size.
+    if (typeof v !== 'number' || !(v > 0 && v <= 0.95)) throw bad(`"scaleFactor" must be a number in (0, 0.95] (default 0.709), got ${JSON.stringify(v)}.`);
+    r.scaleFactor = v;
+  }
+  if (o['thresholds'] !== undefined) {
+    const v = o['thresholds'];
+    if (!Array.isArray(v) || v.length !== 3 || !v.every((t) => typeof t === 'number' && t >= 0 && t <= 1)) {
+      throw bad(`"thresholds" must be three numbers in [0, 1] for P-Net, R-Net and O-Net (default [0.6, 0.7, 0.7]), got ${JSON.stringify(v)}.`);
+    }
+    r.thresholds = [v[0], v[1], v[2]] as [number, number, number];
+  }
+  if (o['maxFaces'] !== undefined) {
+    const v = o['maxFaces'];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw bad(`"maxFaces" must be a positive integer, got ${JSON.stringify(v)}.`);
+    r.maxFaces = v;
+  }
+  if (o['channelOrder'] !== undefined) {
+    const v = o['channelOrder'];
+    if (v !== 'RGB' && v !== 'BGR') throw bad(`"channelOrder" must be 'RGB' or 'BGR', got ${JSON.stringify(v)}.`);
+    r.channelOrder = v;
+  }
+  return r;
+}
