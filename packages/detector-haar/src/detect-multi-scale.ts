@@ -8,6 +8,7 @@ import { resolveHaarOptions, type HaarOptions, type ResolvedHaarOptions } from '
 import { resizeGrayLinearExact } from './resize-linear-exact.js';
 import { roundHalfEven } from './rounding.js';
 import { ScanScratch, scanLevel, type ScaleLevel } from './scan-scale.js';
+import { planOffsets, planStumps, type StumpPlan } from './stump-plan.js';
 
 const f32 = Math.fround;
 
@@ -75,13 +76,26 @@ function checkImage(img: HaarImage): void {
   if (data.length !== width * height * channels) bad(`data has ${data.length} bytes, expected ${width}x${height}x${channels} = ${width * height * channels}`);
 }
 
-const compiledCache = new WeakMap<HaarCascade, CompiledCascade>();
+interface Prepared {
+  cc: CompiledCascade;
+  plan: StumpPlan | undefined;
+}
+
+const compiledCache = new WeakMap<HaarCascade, Prepared>();
+
+/** Flattens a cascade (and plans its stumps) once; later calls with the same object reuse it. */
+function prepared(cascade: HaarCascade): Prepared {
+  let p = compiledCache.get(cascade);
+  if (!p) {
+    const cc = compileCascade(cascade);
+    compiledCache.set(cascade, (p = { cc, plan: planStumps(cc) }));
+  }
+  return p;
+}
 
 /** Flattens a cascade once; later calls with the same object reuse it. */
 export function compiled(cascade: HaarCascade): CompiledCascade {
-  let cc = compiledCache.get(cascade);
-  if (!cc) compiledCache.set(cascade, (cc = compileCascade(cascade)));
-  return cc;
+  return prepared(cascade).cc;
 }
 
 /**
@@ -90,7 +104,7 @@ export function compiled(cascade: HaarCascade): CompiledCascade {
  */
 export function detectRaw(cascade: HaarCascade, image: HaarImage, options?: HaarOptions): Box[] {
   checkImage(image);
-  return rawHits(compiled(cascade), image, resolveHaarOptions(options)).map((b) => clip(b, image));
+  return rawHits(prepared(cascade), image, resolveHaarOptions(options)).map((b) => clip(b, image));
 }
 
 /**
@@ -101,7 +115,7 @@ function clip(b: Box, image: HaarImage): Box {
   return { x: b.x, y: b.y, width: Math.min(b.width, image.width - b.x), height: Math.min(b.height, image.height - b.y) };
 }
 
-function rawHits(cc: CompiledCascade, image: HaarImage, o: ResolvedHaarOptions): Box[] {
+function rawHits({ cc, plan }: Prepared, image: HaarImage, o: ResolvedHaarOptions): Box[] {
   const { width, height } = image;
   const gray = image.channels === 1 ? Uint8Array.from(image.data) : rgbToGray(image.data as Uint8Array, width, height);
   const levels = pyramidLevels(width, height, cc.width, cc.height, o);
@@ -115,6 +129,7 @@ function rawHits(cc: CompiledCascade, image: HaarImage, o: ResolvedHaarOptions):
   const sqsum = new Int32Array(sum.length);
   const tilted = cc.hasTilted ? new Int32Array(sum.length) : undefined;
   const offsets = new Int32Array(cc.rect.length);
+  const offsetsPlan = plan ? new Int32Array(plan.cornerX.length) : undefined;
   const hx: number[] = [];
   const hy: number[] = [];
   const scratch = new ScanScratch();
@@ -126,7 +141,19 @@ function rawHits(cc: CompiledCascade, image: HaarImage, o: ResolvedHaarOptions):
     integralSums(img, lv.width, lv.height, sum, sqsum);
     if (tilted) tiltedIntegral(img, lv.width, lv.height, tilted);
     const stride = lv.width + 1;
-    const level: ScaleLevel = { sum, sqsum, tilted, stride, cols, rows, step: lv.step, offsets: cornerOffsets(cc, stride, offsets), scratch };
+    const level: ScaleLevel = {
+      sum,
+      sqsum,
+      tilted,
+      stride,
+      cols,
+      rows,
+      step: lv.step,
+      offsets: plan ? offsets : cornerOffsets(cc, stride, offsets),
+      plan,
+      planOffsets: plan ? planOffsets(plan, stride, offsetsPlan) : undefined,
+      scratch,
+    };
     hx.length = 0;
     hy.length = 0;
     scanLevel(cc, level, hx, hy);
@@ -146,5 +173,5 @@ function rawHits(cc: CompiledCascade, image: HaarImage, o: ResolvedHaarOptions):
 export function detectMultiScale(cascade: HaarCascade, image: HaarImage, options?: HaarOptions): HaarDetection[] {
   checkImage(image);
   const o = resolveHaarOptions(options);
-  return groupRectangles(rawHits(compiled(cascade), image, o), o.minNeighbors, 0.2).map((d) => ({ box: clip(d.box, image), neighbors: d.neighbors }));
+  return groupRectangles(rawHits(prepared(cascade), image, o), o.minNeighbors, 0.2).map((d) => ({ box: clip(d.box, image), neighbors: d.neighbors }));
 }

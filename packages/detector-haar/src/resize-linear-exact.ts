@@ -57,46 +57,58 @@ export function resizeGrayLinearExact(
   }
   const px = planAxis(sw, dw);
   const py = planAxis(sh, dh);
-  const rowA = new Int32Array(dw);
-  const rowB = new Int32Array(dw);
+  // Horizontal lines of two source rows (8.8 fixed point); rows are produced in order, so each
+  // source row is filtered once and reused by the next output row when the two share it.
+  let rowA = new Int32Array(dw);
+  let rowB = new Int32Array(dw);
   let rowAIndex = -1;
   let rowBIndex = -1;
-  const hline = (sy: number, out: Int32Array) => {
-    const base = sy * sw;
-    const first = src[base]! << 8;
-    let d = 0;
-    for (; d < px.min; d++) out[d] = first;
-    for (; d < px.max; d++) {
-      const o = base + px.offset[d]!;
-      const w1 = px.weight[d]!;
-      out[d] = src[o]! * (256 - w1) + src[o + 1]! * w1;
-    }
-    const lastV = src[base + px.last]! << 8;
-    for (; d < dw; d++) out[d] = lastV;
-  };
-  // Rows are produced in order, so keep the two most recent horizontal lines.
-  const line = (sy: number): Int32Array => {
-    if (sy === rowAIndex) return rowA;
-    if (sy === rowBIndex) return rowB;
-    const target = sy === rowAIndex + 1 || rowBIndex < rowAIndex ? rowB : rowA;
-    hline(sy, target);
-    if (target === rowA) rowAIndex = sy;
-    else rowBIndex = sy;
-    return target;
-  };
   for (let y = 0; y < dh; y++) {
     const o = y * dw;
-    if (y < py.min || y >= py.max) {
-      const h = line(y < py.min ? 0 : py.last);
-      for (let x = 0; x < dw; x++) dst[o + x] = (h[x]! + 128) >> 8;
+    const border = y < py.min || y >= py.max;
+    const sy = border ? (y < py.min ? 0 : py.last) : py.offset[y]!;
+    const sy1 = border ? sy : sy + 1;
+    // Bring rows sy (into A) and sy1 (into B) in, filtering only the new ones.
+    if (rowAIndex !== sy) {
+      if (rowBIndex === sy) {
+        const t = rowA;
+        rowA = rowB;
+        rowB = t;
+        rowAIndex = sy;
+        rowBIndex = -1;
+      } else {
+        hline(src, sy * sw, px, dw, rowA);
+        rowAIndex = sy;
+      }
+    }
+    if (border) {
+      for (let x = 0; x < dw; x++) dst[o + x] = (rowA[x]! + 128) >> 8;
       continue;
     }
-    const sy = py.offset[y]!;
+    if (rowBIndex !== sy1) {
+      hline(src, sy1 * sw, px, dw, rowB);
+      rowBIndex = sy1;
+    }
     const w1 = py.weight[y]!;
     const w0 = 256 - w1;
-    const h0 = line(sy);
-    const h1 = line(sy + 1);
+    const h0 = rowA;
+    const h1 = rowB;
     for (let x = 0; x < dw; x++) dst[o + x] = (h0[x]! * w0 + h1[x]! * w1 + 32768) >>> 16;
   }
   return dst;
+}
+
+/** One source row (starting at `base`) filtered horizontally into 8.8 fixed point. */
+function hline(src: Uint8Array, base: number, px: AxisPlan, dw: number, out: Int32Array): void {
+  const { offset, weight, min, max } = px;
+  const first = src[base]! << 8;
+  let d = 0;
+  for (; d < min; d++) out[d] = first;
+  for (; d < max; d++) {
+    const o = base + offset[d]!;
+    const w1 = weight[d]!;
+    out[d] = src[o]! * (256 - w1) + src[o + 1]! * w1;
+  }
+  const lastV = src[base + px.last]! << 8;
+  for (; d < dw; d++) out[d] = lastV;
 }

@@ -1,4 +1,6 @@
 import type { CompiledCascade } from './compiled-cascade.js';
+import { stump6, stump6x2, stump8, stump8x2, stump9, stump9x2, stumpAny } from './stump-kernels.js';
+import type { StagePlan, StumpPlan } from './stump-plan.js';
 
 /** The integral images of one pyramid level and the corner offsets rebased to its stride. */
 export interface ScaleLevel {
@@ -12,6 +14,9 @@ export interface ScaleLevel {
   rows: number;
   step: number;
   offsets: Int32Array;
+  /** Exact stump cascades: the evaluation plan and its corner offsets for this stride. */
+  plan?: StumpPlan | undefined;
+  planOffsets?: Int32Array | undefined;
   /** Buffers reused across levels. */
   scratch: ScanScratch;
 }
@@ -21,6 +26,9 @@ export class ScanScratch {
   rowPos = new Int32Array(0);
   rowNorm = new Float64Array(0);
   rowAcc = new Float64Array(0);
+  rowLive = new Int32Array(0);
+  rowLiveNorm = new Float64Array(0);
+  rowPassed = new Uint8Array(0);
   pos = new Int32Array(0);
   norm = new Float64Array(0);
   acc = new Float64Array(0);
@@ -29,6 +37,9 @@ export class ScanScratch {
       this.rowPos = new Int32Array(row);
       this.rowNorm = new Float64Array(row);
       this.rowAcc = new Float64Array(row);
+      this.rowLive = new Int32Array(row);
+      this.rowLiveNorm = new Float64Array(row);
+      this.rowPassed = new Uint8Array(row);
     }
     if (this.pos.length < level) {
       this.pos = new Int32Array(level);
@@ -45,6 +56,10 @@ export class ScanScratch {
  * Pushes the top-left corner (level pixels) of every window that passes all stages.
  */
 export function scanLevel(cc: CompiledCascade, level: ScaleLevel, hitsX: number[], hitsY: number[]): void {
+  if (level.plan) {
+    scanLevelPlan(level.plan, cc, level, hitsX, hitsY);
+    return;
+  }
   if (cc.stumps) {
     scanLevelStumps(cc, level, hitsX, hitsY);
     return;
@@ -98,7 +113,91 @@ function normFactors(cc: CompiledCascade, level: ScaleLevel, pos: Int32Array, no
 }
 
 /**
- * Stump cascades, one stage at a time over every window still alive: the loops over windows keep
+ * Exact stump cascades (see {@link StumpPlan}), one stage at a time over every window still alive,
+ * as {@link scanLevelStumps} does, with the plan's merged corners and unrolled kernels. The first
+ * stage runs on each row's non-flat windows; OpenCV's walk is then replayed on its results, so the
+ * hits are exactly OpenCV's, in its order.
+ */
+function scanLevelPlan(plan: StumpPlan, cc: CompiledCascade, level: ScaleLevel, hitsX: number[], hitsY: number[]): void {
+  const { stride, cols, rows, step } = level;
+  const perRow = Math.ceil(cols / step);
+  const b = level.scratch;
+  b.ensure(perRow, Math.ceil(rows / step) * perRow);
+  const { rowPos, rowNorm, rowAcc, rowLive, rowLiveNorm, rowPassed, pos, norm, acc } = b;
+  let m = 0;
+  for (let y = 0; y < rows; y += step) {
+    const base = y * stride;
+    for (let j = 0; j < perRow; j++) rowPos[j] = base + j * step;
+    if (normFactors(cc, level, rowPos, rowNorm, perRow) === 0) continue;
+    let live = 0;
+    for (let j = 0; j < perRow; j++) {
+      rowPassed[j] = 0;
+      if (rowNorm[j] === 0) continue;
+      rowLive[live] = rowPos[j]!;
+      rowLiveNorm[live++] = rowNorm[j]!;
+    }
+    const passed = runPlanStage(plan.stages[0]!, plan, level, rowLive, rowLiveNorm, rowAcc, live);
+    for (let i = 0; i < passed; i++) rowPassed[(rowLive[i]! - base) / step] = 1;
+    for (let j = 0; j < perRow; j++) {
+      if (rowNorm[j] === 0) continue;
+      if (rowPassed[j] === 0) {
+        j++;
+        continue;
+      }
+      pos[m] = rowPos[j]!;
+      norm[m] = rowNorm[j]!;
+      m++;
+    }
+  }
+  for (let s = 1; s < plan.stages.length && m > 0; s++) m = runPlanStage(plan.stages[s]!, plan, level, pos, norm, acc, m);
+  for (let i = 0; i < m; i++) {
+    const y = Math.floor(pos[i]! / stride);
+    hitsX.push(pos[i]! - y * stride);
+    hitsY.push(y);
+  }
+}
+
+/**
+ * One stage of the plan over the windows at `pos[0..m)`: keeps (in order, in `pos` and `norm`) the
+ * windows whose stage sum reaches the threshold and returns how many.
+ */
+function runPlanStage(stage: StagePlan, plan: StumpPlan, level: ScaleLevel, pos: Int32Array, norm: Float64Array, acc: Float64Array, m: number): number {
+  acc.fill(0, 0, m);
+  const O = level.planOffsets!;
+  for (const grp of stage.groups) {
+    const S = grp.tilted ? level.tilted! : level.sum;
+    let k = grp.start;
+    const end = grp.end;
+    switch (grp.form) {
+      case 6:
+        for (; k + 1 < end; k += 2) stump6x2(S, O, plan, k, pos, norm, acc, m);
+        if (k < end) stump6(S, O, plan, k, pos, norm, acc, m);
+        break;
+      case 8:
+        for (; k + 1 < end; k += 2) stump8x2(S, O, plan, k, pos, norm, acc, m);
+        if (k < end) stump8(S, O, plan, k, pos, norm, acc, m);
+        break;
+      case 9:
+        for (; k + 1 < end; k += 2) stump9x2(S, O, plan, k, pos, norm, acc, m);
+        if (k < end) stump9(S, O, plan, k, pos, norm, acc, m);
+        break;
+      default:
+        for (; k < end; k++) stumpAny(S, O, plan, k, pos, norm, acc, m);
+    }
+  }
+  const t = stage.threshold;
+  let n = 0;
+  for (let i = 0; i < m; i++) {
+    if (acc[i]! < t) continue;
+    pos[n] = pos[i]!;
+    norm[n] = norm[i]!;
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Stump cascades with fractional weights, one stage at a time over every window still alive: the loops over windows keep
  * a stump's offsets and weights in registers and walk the integral image in order, which is
  * several times faster in JS than one window at a time. The first stage runs row by row, then
  * OpenCV's walk is replayed on its results (a flat window is passed over; after a window the first
@@ -149,9 +248,9 @@ function scanLevelStumps(cc: CompiledCascade, level: ScaleLevel, hitsX: number[]
 }
 
 /**
- * Stage `s` sums of the windows at `pos[0..m)`. Feature values are float32 exactly as OpenCV
- * computes them (weight * rect sum, summed, times the window's normalisation factor); the stage
- * sum is a double, as in OpenCV.
+ * Stage `s` sums of the windows at `pos[0..m)` for cascades with fractional weights. Feature
+ * values are float32 exactly as OpenCV computes them (weight * rect sum, rounded, summed, times
+ * the window's normalisation factor); the stage sum is a double, as in OpenCV.
  */
 function runStage(cc: CompiledCascade, level: ScaleLevel, s: number, pos: Int32Array, norm: Float64Array, acc: Float64Array, m: number): void {
   acc.fill(0, 0, m);
@@ -159,60 +258,7 @@ function runStage(cc: CompiledCascade, level: ScaleLevel, s: number, pos: Int32A
   const F = cc.stumpData;
   for (let k = cc.stageStart[s]!; k < end; k++) {
     const S = cc.tilted[k] === 1 ? level.tilted! : level.sum;
-    if (!cc.exactSums) roundedStump(F, level.offsets, S, k, pos, norm, acc, m);
-    // Two upright 2-rect stumps in one pass over the windows halve the loop and window loads.
-    else if (k + 1 < end && F[k * 8 + 2] === 0 && F[k * 8 + 10] === 0 && cc.tilted[k] === 0 && cc.tilted[k + 1] === 0) exactStumpPair(F, level.offsets, S, k++, pos, norm, acc, m);
-    else exactStump(F, level.offsets, S, k, pos, norm, acc, m);
-  }
-}
-
-/**
- * One stump over m windows when weight * sum products are exact integers: the feature value
- * float32(v * norm) < threshold is decided on the exact double product against the threshold's
- * cut, which gives OpenCV's float32 result bit for bit without rounding each window. The leaf is
- * picked without a branch (left + (right - left) * 0 or 1, exact): stump outcomes are close to
- * random, and mispredicted branches cost more than the rest of the loop.
- */
-function exactStump(F: Float64Array, O: Int32Array, S: Int32Array, k: number, pos: Int32Array, norm: Float64Array, acc: Float64Array, m: number): void {
-  const o = k * 12;
-  const a0 = O[o]!, a1 = O[o + 1]!, a2 = O[o + 2]!, a3 = O[o + 3]!;
-  const b0 = O[o + 4]!, b1 = O[o + 5]!, b2 = O[o + 6]!, b3 = O[o + 7]!;
-  const f = k * 8;
-  const w0 = F[f]!, w1 = F[f + 1]!, w2 = F[f + 2]!, left = F[f + 4]!, cut = F[f + 6]!, diff = F[f + 7]!;
-  if (w2 === 0) {
-    for (let i = 0; i < m; i++) {
-      const p = pos[i]!;
-      const x = (w0 * (S[p + a0]! - S[p + a1]! - S[p + a2]! + S[p + a3]!) + w1 * (S[p + b0]! - S[p + b1]! - S[p + b2]! + S[p + b3]!)) * norm[i]!;
-      acc[i]! += left + diff * Number(x >= cut);
-    }
-  } else {
-    const c0 = O[o + 8]!, c1 = O[o + 9]!, c2 = O[o + 10]!, c3 = O[o + 11]!;
-    for (let i = 0; i < m; i++) {
-      const p = pos[i]!;
-      const v = w0 * (S[p + a0]! - S[p + a1]! - S[p + a2]! + S[p + a3]!) + w1 * (S[p + b0]! - S[p + b1]! - S[p + b2]! + S[p + b3]!);
-      const x = (v + w2 * (S[p + c0]! - S[p + c1]! - S[p + c2]! + S[p + c3]!)) * norm[i]!;
-      acc[i]! += left + diff * Number(x >= cut);
-    }
-  }
-}
-
-/** Stumps k and k + 1, both with two rects, over m windows: {@link exactStump} twice, fused. */
-function exactStumpPair(F: Float64Array, O: Int32Array, S: Int32Array, k: number, pos: Int32Array, norm: Float64Array, acc: Float64Array, m: number): void {
-  const o = k * 12;
-  const a0 = O[o]!, a1 = O[o + 1]!, a2 = O[o + 2]!, a3 = O[o + 3]!;
-  const b0 = O[o + 4]!, b1 = O[o + 5]!, b2 = O[o + 6]!, b3 = O[o + 7]!;
-  const c0 = O[o + 12]!, c1 = O[o + 13]!, c2 = O[o + 14]!, c3 = O[o + 15]!;
-  const d0 = O[o + 16]!, d1 = O[o + 17]!, d2 = O[o + 18]!, d3 = O[o + 19]!;
-  const f = k * 8;
-  const w0 = F[f]!, w1 = F[f + 1]!, left = F[f + 4]!, cut = F[f + 6]!, diff = F[f + 7]!;
-  const v0 = F[f + 8]!, v1 = F[f + 9]!, left2 = F[f + 12]!, cut2 = F[f + 14]!, diff2 = F[f + 15]!;
-  for (let i = 0; i < m; i++) {
-    const p = pos[i]!;
-    const n = norm[i]!;
-    const x = (w0 * (S[p + a0]! - S[p + a1]! - S[p + a2]! + S[p + a3]!) + w1 * (S[p + b0]! - S[p + b1]! - S[p + b2]! + S[p + b3]!)) * n;
-    const y = (v0 * (S[p + c0]! - S[p + c1]! - S[p + c2]! + S[p + c3]!) + v1 * (S[p + d0]! - S[p + d1]! - S[p + d2]! + S[p + d3]!)) * n;
-    // (acc + first leaf) + second leaf: OpenCV's order of additions.
-    acc[i] = acc[i]! + (left + diff * Number(x >= cut)) + (left2 + diff2 * Number(y >= cut2));
+    roundedStump(F, level.offsets, S, k, pos, norm, acc, m);
   }
 }
 
