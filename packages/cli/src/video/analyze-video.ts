@@ -46,15 +46,17 @@ export interface VideoFileResult {
   width: number;
   height: number;
   fps: number;
+  /** Present (true) when the file announced no usable frame rate and `fps` is the fallback of 30. */
+  fpsGuessed?: true;
   codec: string;
   /** Frames processed (all decoded frames, or `--max-frames`). */
   frameCount: number;
   /** Container duration when ffmpeg reports one. */
   durationMs?: number;
-  tracks: TrackSummary[];
-  frames: VideoFrameJson[];
   /** Written annotated video, when `--annotate` was given. */
   annotated?: string;
+  tracks: TrackSummary[];
+  frames: VideoFrameJson[];
 }
 
 export interface AnalyzeVideoOptions {
@@ -139,19 +141,21 @@ export async function analyzeVideo(pipeline: FaceAttributePipeline, file: string
   } finally {
     progress?.end();
   }
+  // Key order as documented: the small fields first, the per-frame array last.
   const result: VideoFileResult = {
     file,
     type: 'video',
     width: info.width,
     height: info.height,
     fps: info.fps,
+    ...(info.fpsGuessed ? { fpsGuessed: true as const } : {}),
     codec: info.codec,
     frameCount: frames.length,
+    ...(info.durationMs !== undefined ? { durationMs: info.durationMs } : {}),
+    ...(o.annotate ? { annotated: o.annotate } : {}),
     tracks: [...tracks.values()].sort((a, b) => a.trackId - b.trackId),
     frames,
   };
-  if (info.durationMs !== undefined) result.durationMs = info.durationMs;
-  if (o.annotate) result.annotated = o.annotate;
   return result;
 }
 
@@ -160,7 +164,7 @@ export function videoSummaryText(r: VideoFileResult, elapsedMs?: number): string
   const secs = r.frameCount / r.fps;
   const speed = elapsedMs ? `, processed at ${((r.frameCount * 1000) / elapsedMs).toFixed(1)} frames/s` : '';
   const lines = [
-    `${r.file} (video ${r.width}x${r.height}, ${r.frameCount} frames at ${+r.fps.toFixed(3)} fps, ${secs.toFixed(1)} s${speed}): ${r.tracks.length} track${r.tracks.length === 1 ? '' : 's'}`,
+    `${r.file} (video ${r.width}x${r.height}, ${r.frameCount} frames at ${+r.fps.toFixed(3)} fps${r.fpsGuessed ? ' (rate unknown, assumed)' : ''}, ${secs.toFixed(1)} s${speed}): ${r.tracks.length} track${r.tracks.length === 1 ? '' : 's'}`,
   ];
   for (const t of r.tracks) {
     const parts = [`  track ${t.trackId}: frames ${t.firstFrame}-${t.lastFrame} (${t.framesSeen} seen, ${(t.firstTimestampMs / 1000).toFixed(2)}-${(t.lastTimestampMs / 1000).toFixed(2)} s)`];

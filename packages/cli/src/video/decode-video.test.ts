@@ -1,9 +1,10 @@
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFaceAttrError } from '@faceattr/core';
-import { openVideo, parseFfmpegInfo, probeVideo, readVideoFrames, runningFfmpeg } from './decode-video.js';
+import { openVideo, parseFfmpegInfo, probeVideo, rateArg, readVideoFrames, runningFfmpeg } from './decode-video.js';
 import { createVideoWriter } from './encode-video.js';
 import { findFfmpeg, type FfmpegBinary } from './find-ffmpeg.js';
 import { ffmpegChildren, makePanClip, panFrame, type PanClip } from './test-clip.js';
@@ -46,10 +47,13 @@ describe('parseFfmpegInfo', () => {
       'At least one output file must be specified',
     ].join('\n');
     expect(parseFfmpegInfo('phone.mov', stderr)).toEqual({
-      file: 'phone.mov', width: 1080, height: 1920, fps: 29.97, codec: 'h264', rotation: 90, streamIndex: 1, durationMs: 62_500, estimatedFrames: 1873,
+      file: 'phone.mov', width: 1080, height: 1920, fps: 29.97, fpsGuessed: false, codec: 'h264', rotation: 90, streamIndex: 1, durationMs: 62_500, estimatedFrames: 1873,
     });
     const webm = "  Duration: N/A, start: 0.000000\n    Stream #0:0: Video: vp8, yuv420p(progressive), 640x360, SAR 1:1 DAR 16:9, 1k tbr, 1k tbn, 1k tbc (default)";
-    expect(parseFfmpegInfo('a.webm', webm)).toMatchObject({ width: 640, height: 360, fps: 1000, codec: 'vp8' });
+    // A browser recording: no average rate, a 1000 Hz base rate. Reading at 1000 fps would repeat each frame ~30x.
+    expect(parseFfmpegInfo('a.webm', webm)).toMatchObject({ width: 640, height: 360, fps: 30, fpsGuessed: true, codec: 'vp8' });
+    expect(parseFfmpegInfo('a.y4m', webm.replace('1k tbr', '25 tbr'))).toMatchObject({ fps: 25, fpsGuessed: false });
+    expect([rateArg(29.97), rateArg(23.98), rateArg(59.94), rateArg(25), rateArg(12.5)]).toEqual(['30000/1001', '24000/1001', '60000/1001', '25', '12.5']);
     expect(parseFfmpegInfo('a.webm', webm).durationMs).toBeUndefined();
     const e = (() => {
       try {
@@ -74,7 +78,7 @@ describe.skipIf(!ffmpeg)('video decode and encode with ffmpeg', () => {
 
   it('probes size, rate and duration, and decodes every frame in order with its timestamp and pixels', async () => {
     const info = await probeVideo(file, { ffmpeg: ffmpeg! });
-    expect(info).toMatchObject({ width: 480, height: 360, fps: 10, codec: 'h264', durationMs: 2000, estimatedFrames: 20, rotation: 0 });
+    expect(info).toMatchObject({ width: 480, height: 360, fps: 10, fpsGuessed: false, codec: 'h264', durationMs: 2000, estimatedFrames: 20, rotation: 0 });
     let k = 0;
     for await (const f of readVideoFrames(info, { ffmpeg: ffmpeg! })) {
       expect(f.index).toBe(k);
@@ -88,6 +92,24 @@ describe.skipIf(!ffmpeg)('video decode and encode with ffmpeg', () => {
       k++;
     }
     expect(k).toBe(20);
+  });
+
+  it('a variable-frame-rate video is read on a constant grid, so timestamps are media times', async () => {
+    // 10 fps with a 0.35 s pause after frame 9 (frames 10.. shifted): 17 frames within the 2 s.
+    const vfr = join(tmp, 'vfr.webm');
+    await new Promise<void>((res, rej) =>
+      execFile(ffmpeg!.path, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '2',
+        '-vf', "setpts='(N*0.1+if(gt(N,9),0.35,0))/TB'", '-vsync', 'vfr', '-c:v', 'libvpx', '-b:v', '400k', vfr], (e) => (e ? rej(e) : res())),
+    );
+    const frames: Uint8Array[] = [];
+    for await (const f of await openVideo(vfr, { ffmpeg: ffmpeg! })) frames.push(f.image.data);
+    expect(frames).toHaveLength(20);
+    const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+    // The pause holds picture 9 (shown at 0.9 s) on grid slots 10 and 11 (1.0, 1.1 s); the next picture (1.35 s) lands
+    // within half a slot of its time. Read frame by frame instead, slot 10 would already be the next picture.
+    expect(same(frames[10]!, frames[9]!) && same(frames[11]!, frames[9]!)).toBe(true);
+    expect(same(frames[8]!, frames[9]!) || same(frames[13]!, frames[9]!)).toBe(false);
+    expect(new Set(frames.map((f) => Buffer.from(f).toString('base64'))).size).toBe(17);
   });
 
   it('stops after maxFrames, and breaking out of the loop kills ffmpeg', async () => {

@@ -9,8 +9,14 @@ export interface VideoInfo {
   /** Frame size as decoded (after ffmpeg's automatic rotation). */
   width: number;
   height: number;
-  /** Frames per second (the stream's average rate, else its base rate); timestamps are `index * 1000 / fps`. */
+  /**
+   * The constant rate frames are read at: the stream's average frame rate, else its base rate ("tbr") when
+   * that is at most 120, else 30 (browser recordings often announce only a 1000 Hz time base). Timestamps
+   * are `index * 1000 / fps`.
+   */
   fps: number;
+  /** True when the file gave no usable frame rate and `fps` is the fallback of 30. */
+  fpsGuessed: boolean;
   /** Container duration, when known. */
   durationMs?: number;
   /** `round(duration * fps)`, when the duration is known: a guess for progress bars, not a promise. */
@@ -73,6 +79,12 @@ function parseRate(v: string | undefined): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+/** ffmpeg's printed rates are rounded ("29.97"); the NTSC ones are passed exactly so long videos do not drift. */
+export function rateArg(fps: number): string {
+  for (const base of [24, 30, 48, 60, 120]) if (Math.abs(fps - (base * 1000) / 1001) < 0.006) return `${base * 1000}/1001`;
+  return String(fps);
+}
+
 /**
  * Parses the stream description ffmpeg prints for `ffmpeg -i FILE` (there is no ffprobe in the
  * npm binary). Exported for tests; throws `INVALID_INPUT` when there is no usable video stream.
@@ -98,7 +110,9 @@ export function parseFfmpegInfo(file: string, stderr: string): VideoInfo {
   if (!dims || Number(dims[1]) === 0 || Number(dims[2]) === 0) {
     throw new FaceAttrError('INVALID_INPUT', `cannot read video: ffmpeg reports no frame size for its video stream ("${desc}").`, { details: { file } });
   }
-  const fps = parseRate(/, ([\d.]+k?) fps/.exec(desc)?.[1]) ?? parseRate(/, ([\d.]+k?) tbr/.exec(desc)?.[1]) ?? 25;
+  const tbr = parseRate(/, ([\d.]+k?) tbr/.exec(desc)?.[1]);
+  const known = parseRate(/, ([\d.]+k?) fps/.exec(desc)?.[1]) ?? (tbr !== undefined && tbr <= 120 ? tbr : undefined);
+  const fps = known ?? 30;
   // Rotation metadata follows the stream line (older ffmpeg: "rotate : 90"; newer: side data "displaymatrix").
   let rotation = 0;
   for (let i = idx + 1; i < lines.length && !/^\s*Stream #/.test(lines[i]!); i++) {
@@ -109,7 +123,7 @@ export function parseFfmpegInfo(file: string, stderr: string): VideoInfo {
   let height = Number(dims[2]);
   if (rotation === 90 || rotation === 270) [width, height] = [height, width];
   const durationMs = parseDuration(stderr);
-  const info: VideoInfo = { file, width, height, fps, codec: desc.split(/[ ,]/)[0] ?? 'unknown', rotation, streamIndex };
+  const info: VideoInfo = { file, width, height, fps, fpsGuessed: known === undefined, codec: desc.split(/[ ,]/)[0] ?? 'unknown', rotation, streamIndex };
   if (durationMs !== undefined) {
     info.durationMs = durationMs;
     info.estimatedFrames = Math.round((durationMs / 1000) * fps);
@@ -151,7 +165,9 @@ export async function killChild(child: ChildProcess): Promise<void> {
 /**
  * Decodes a video into RGB frames with ffmpeg (`-f rawvideo -pix_fmt rgb24` over a pipe), one frame
  * at a time: ffmpeg is paused by the pipe while the consumer works, so memory stays at about one frame.
- * Every decoded frame is yielded once, in order (`-vsync passthrough`); timestamps are `index * 1000 / fps`.
+ * Frames come on a constant-rate grid at `info.fps` (`-vsync cfr -r fps`): for a variable-frame-rate file
+ * (phones, browser recordings) ffmpeg repeats or drops a frame where needed, so that `timestampMs =
+ * index * 1000 / fps` is each frame's media time (from the first frame) and an annotated copy plays in step.
  * Breaking out of the loop, an error, or `signal` kills ffmpeg.
  * @throws {FaceAttrError} `INVALID_INPUT` when ffmpeg fails, the stream ends inside a frame, or ffmpeg reports
  *   errors and decodes clearly fewer frames than the duration announces (a truncated file). The frames decoded
@@ -164,7 +180,7 @@ export async function* readVideoFrames(info: VideoInfo, options: DecodeVideoOpti
   if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new FaceAttrError('INVALID_OPTIONS', `maxFrames must be a positive integer; got ${max}.`);
   if (options.signal?.aborted) return;
   const bin = await resolveBinary(options.ffmpeg);
-  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', resolvePath(file), '-map', `0:${info.streamIndex}`, '-an', '-sn', '-dn', '-vsync', 'passthrough'];
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', resolvePath(file), '-map', `0:${info.streamIndex}`, '-an', '-sn', '-dn', '-vsync', 'cfr', '-r', rateArg(fps)];
   if (max !== undefined) args.push('-frames:v', String(max));
   args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { rename, rm } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { FaceAttrError, describeError, type RgbImage } from '@faceattr/core';
-import { killChild, runningFfmpeg } from './decode-video.js';
+import { killChild, rateArg, runningFfmpeg } from './decode-video.js';
 import { findFfmpeg, type FfmpegBinary } from './find-ffmpeg.js';
 
 export interface VideoWriterOptions {
@@ -58,7 +58,7 @@ export async function createVideoWriter(out: string, o: VideoWriterOptions): Pro
   const bin = typeof o.ffmpeg === 'string' ? o.ffmpeg : (o.ffmpeg ?? (await findFfmpeg())).path;
   const codec = await pickEncoder(bin);
   const tmp = `${resolvePath(out)}.partial`; // absolute: never read as an ffmpeg protocol
-  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0', '-an'];
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', rateArg(fps), '-i', 'pipe:0', '-an'];
   if (width % 2 || height % 2) args.push('-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2');
   if (codec === 'libx264') args.push('-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(o.crf ?? 20));
   else args.push('-c:v', 'mpeg4', '-q:v', '3');
