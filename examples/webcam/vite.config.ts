@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+import { ISOLATION_HEADERS, serveDir } from './scripts/static-server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const src = (p: string) => path.join(repo, 'packages', p);
+
+function models(dir: string): Plugin {
+  const handle = serveDir('/models/', dir);
+  return {
+    name: 'faceattr-models',
+    configureServer: (server) => void server.middlewares.use(handle),
+    configurePreviewServer: (server) => void server.middlewares.use(handle),
+  };
+}
+
+// In this monorepo the @faceattr/* imports resolve to the packages' sources (like the root
+// vitest.config.ts), so the demo never runs a stale dist/. An app outside the repo imports the
+// published packages unchanged; their exports maps pick the browser builds (e.g. backend-onnx's
+// onnxruntime-web entry, aliased here to index.web.ts).
+export default defineConfig({
+  root: here,
+  base: './',
+  resolve: {
+    alias: [
+      { find: /^@faceattr\/core$/, replacement: src('core/src/index.ts') },
+      { find: /^@faceattr\/backend-tfjs$/, replacement: src('backend-tfjs/src/index.ts') },
+      { find: /^@faceattr\/backend-onnx$/, replacement: src('backend-onnx/src/index.web.ts') },
+      { find: /^@faceattr\/models$/, replacement: src('models/src/index.ts') },
+      { find: /^@faceattr\/detector-mtcnn$/, replacement: src('detector-mtcnn/src/index.ts') },
+      { find: /^@faceattr\/detector-haar$/, replacement: src('detector-haar/src/index.ts') },
+    ],
+  },
+  // The built model assets (`npm run build`), served at /models/ by `vite` and `vite preview`.
+  plugins: [models(path.join(repo, 'packages/models/assets'))],
+  server: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
+  preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
+  // onnxruntime-web finds its .wasm/.mjs next to its own module; esbuild's pre-bundling would move it.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  build: {
+    target: 'es2022',
+    outDir: path.join(here, 'dist'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 4096,
+    reportCompressedSize: false,
+    rollupOptions: {
+      input: {
+        demo: path.join(here, 'index.html'),
+        harness: path.join(here, 'harness.html'),
+      },
+    },
+  },
+  worker: { format: 'es' },
+});
