@@ -64,6 +64,8 @@ async function doPrepare(runtime: TfjsRuntime, options: RuntimeOptions): Promise
       if (isNodeRuntime()) {
         throw new FaceAttrError('BACKEND_UNAVAILABLE', 'The tfjs "webgl" runtime needs a browser with WebGL2; in Node use "wasm" or "node".');
       }
+      // Bundled browser apps import the package themselves (a computed specifier cannot be bundled).
+      if (tf.findBackendFactory('webgl')) return;
       try {
         await importOptional('@tensorflow/tfjs-backend-webgl');
       } catch (e) {
@@ -81,6 +83,7 @@ async function doPrepare(runtime: TfjsRuntime, options: RuntimeOptions): Promise
       if (!(await gpu.requestAdapter())) {
         throw new FaceAttrError('BACKEND_UNAVAILABLE', 'WebGPU is present but no GPU adapter was found. Use "webgl" or "wasm".');
       }
+      if (tf.findBackendFactory('webgpu')) return;
       try {
         await importOptional('@tensorflow/tfjs-backend-webgpu');
       } catch (e) {
