@@ -150,6 +150,7 @@ describe.skipIf(!ffmpeg)('video decode and encode with ffmpeg', () => {
   it('reports garbage and truncated files as INVALID_INPUT, quoting ffmpeg', async () => {
     const garbage = join(tmp, 'garbage.mp4');
     writeFileSync(garbage, Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919) % 251)));
+    await expect(probeVideo(join(tmp, 'nope.mp4'), { ffmpeg: ffmpeg! })).rejects.toThrow(/^cannot read video: no such file ".*nope\.mp4"\.$/);
     const e1 = await probeVideo(garbage, { ffmpeg: ffmpeg! }).catch((e: unknown) => e);
     expect(isFaceAttrError(e1, 'INVALID_INPUT')).toBe(true);
     expect((e1 as Error).message).toMatch(/cannot read video \(.*Invalid data found/);

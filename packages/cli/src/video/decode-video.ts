@@ -103,6 +103,7 @@ export function parseFfmpegInfo(file: string, stderr: string): VideoInfo {
   }
   if (idx < 0) {
     const why = stderrSummary(stderr) || 'ffmpeg found no video stream';
+    if (/No such file or directory/.test(why)) throw new FaceAttrError('INVALID_INPUT', `cannot read video: no such file ${JSON.stringify(file)}.`, { details: { file } });
     throw new FaceAttrError('INVALID_INPUT', `cannot read video (${why}); is it a video file ffmpeg supports, and complete?`, { details: { file } });
   }
   const desc = lines[idx]!.replace(/^.*?: Video: /, '');
