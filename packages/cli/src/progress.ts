@@ -21,7 +21,8 @@ export class Progress {
     this.#last = now;
     const width = 30;
     const filled = Math.round((this.#done / this.total) * width);
-    this.write(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.#done}/${this.total}`);
+    // \x1b[K clears what a longer bar (e.g. the outer one around a video's) left on the line.
+    this.write(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.#done}/${this.total}\x1b[K`);
   }
 
   /** Prints a message on its own line without breaking the bar. */
