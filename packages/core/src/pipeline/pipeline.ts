@@ -9,7 +9,7 @@ import { FaceTracker, type TrackerDetection } from '../tracking/face-tracker.js'
 import { FpsMeter } from '../tracking/fps-meter.js';
 import { frameStream } from '../tracking/frame-source.js';
 import { resolveTrackOptions } from '../tracking/track-options.js';
-import type { FrameTimings, FrameTracker, TrackFrame, TrackHandle, TrackOptions, TrackSource } from '../tracking/track-types.js';
+import type { FrameTimings, FrameTracker, TrackFrame, TrackHandle, TrackOptions, TrackSource, VideoFrameInput } from '../tracking/track-types.js';
 import type { AttributeName, FaceResult } from '../types.js';
 import {
   DEFAULT_ATTRIBUTES,
@@ -226,9 +226,17 @@ class Pipeline implements FaceAttributePipeline {
     this.#streams.add(stop);
     let count = 0;
     const done = (async () => {
+      const iterator = frames(abort.signal)[Symbol.asyncIterator]();
+      // A stalled source (a live feed waiting for its next frame) must not keep stop() from settling `done`.
+      const stopped = new Promise<IteratorResult<VideoFrameInput>>((resolve) => {
+        if (abort.signal.aborted) resolve({ done: true, value: undefined });
+        abort.signal.addEventListener('abort', () => resolve({ done: true, value: undefined }), { once: true });
+      });
       try {
-        for await (const frame of frames(abort.signal)) {
-          if (abort.signal.aborted) break;
+        for (;;) {
+          const next = await Promise.race([iterator.next(), stopped]);
+          if (next.done || abort.signal.aborted) break;
+          const frame = next.value;
           let result: TrackFrame;
           try {
             result = await tracker.next(frame.image, frame.timestampMs);
@@ -242,6 +250,8 @@ class Pipeline implements FaceAttributePipeline {
           await onFrame(result);
         }
       } finally {
+        // Not awaited: an async generator's return() waits for a pending next(), which may never come.
+        void iterator.return?.()?.catch(() => undefined);
         signal?.removeEventListener('abort', stop);
         this.#streams.delete(stop);
       }

@@ -150,6 +150,19 @@ describe('pipeline.track(): real MTCNN + encoder + heads on a panning clip', () 
     }, { signal: abort.signal });
     await none.done;
     expect(none.frames).toBe(0);
+    // A live source that stalls (no next frame ever comes) still lets stop() settle `done`.
+    async function* stalls() {
+      yield [...panFrames(scene, 1)][0]!;
+      await new Promise(() => {});
+    }
+    let got = 0;
+    const live = p.track(stalls(), () => {
+      got++;
+    });
+    while (got === 0) await new Promise((r) => setTimeout(r, 20));
+    live.stop();
+    await live.done;
+    expect(live.frames).toBe(1);
   }, 120_000);
 
   it('errors: bad sources and options throw typed errors; a failing callback or frame rejects done', async () => {
