@@ -115,19 +115,44 @@ function clip(b: Box, image: HaarImage): Box {
   return { x: b.x, y: b.y, width: Math.min(b.width, image.width - b.x), height: Math.min(b.height, image.height - b.y) };
 }
 
+/**
+ * Pyramid buffers kept between calls, so a video loop does not allocate (and the GC does not
+ * reclaim) a few MB per frame. Detection is synchronous, so one set per thread (or worker) is safe.
+ * Only buffers for frames up to {@link KEEP_ENTRIES} pixels are kept.
+ */
+interface Workspace {
+  resized: Uint8Array;
+  sum: Int32Array;
+  sqsum: Int32Array;
+  tilted: Int32Array | undefined;
+}
+const KEEP_ENTRIES = 2_100_000;
+let kept: Workspace | undefined;
+
+function workspace(entries: number, withTilted: boolean): Workspace {
+  const w = kept && kept.sum.length >= entries && (!withTilted || kept.tilted) ? kept : undefined;
+  const ws = w ?? {
+    resized: new Uint8Array(entries),
+    sum: new Int32Array(entries),
+    sqsum: new Int32Array(entries),
+    tilted: withTilted ? new Int32Array(entries) : undefined,
+  };
+  if (!w && entries <= KEEP_ENTRIES) kept = ws;
+  return ws;
+}
+
 function rawHits({ cc, plan }: Prepared, image: HaarImage, o: ResolvedHaarOptions): Box[] {
   const { width, height } = image;
   const gray = image.channels === 1 ? Uint8Array.from(image.data) : rgbToGray(image.data as Uint8Array, width, height);
   const levels = pyramidLevels(width, height, cc.width, cc.height, o);
   const boxes: Box[] = [];
   if (levels.length === 0) return boxes;
-  // Buffers sized for the first (largest) level, reused by the smaller ones.
+  // Buffers sized for the first (largest) level, reused by the smaller ones (and the next call).
   const maxW = levels[0]!.width;
   const maxH = levels[0]!.height;
-  const resized = new Uint8Array(maxW * maxH);
-  const sum = new Int32Array((maxW + 1) * (maxH + 1));
-  const sqsum = new Int32Array(sum.length);
-  const tilted = cc.hasTilted ? new Int32Array(sum.length) : undefined;
+  const ws = workspace((maxW + 1) * (maxH + 1), cc.hasTilted);
+  const { resized, sum, sqsum } = ws;
+  const tilted = cc.hasTilted ? ws.tilted : undefined;
   const offsets = new Int32Array(cc.rect.length);
   const offsetsPlan = plan ? new Int32Array(plan.cornerX.length) : undefined;
   const hx: number[] = [];
@@ -137,7 +162,8 @@ function rawHits({ cc, plan }: Prepared, image: HaarImage, o: ResolvedHaarOption
     const cols = lv.width + 1 - cc.width;
     const rows = lv.height + 1 - cc.height;
     if (cols <= 0 || rows <= 0) continue;
-    const img = resizeGrayLinearExact(gray, width, height, lv.width, lv.height, resized);
+    // The scale-1 level is the image itself.
+    const img = lv.width === width && lv.height === height ? gray : resizeGrayLinearExact(gray, width, height, lv.width, lv.height, resized);
     integralSums(img, lv.width, lv.height, sum, sqsum);
     if (tilted) tiltedIntegral(img, lv.width, lv.height, tilted);
     const stride = lv.width + 1;

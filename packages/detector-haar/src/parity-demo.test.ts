@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resizeImage } from '@faceattr/core';
 import { describe, expect, it } from 'vitest';
+import { compileCascade } from './compiled-cascade.js';
 import { detectMultiScale, detectRaw, groupRectangles, parseCascadeXml } from './index.js';
+import { planStumps } from './stump-plan.js';
 import { DEMO_FILES, loadDemo } from './testing/demo-photos.js';
 import { FRONTALFACE_XML, loadOpenCv } from './testing/opencv-reference.js';
 import { addAgreement, agreement, share } from './testing/parity.js';
@@ -104,6 +106,29 @@ describe('parity on a cascade with tilted features and a fractional weight', () 
       const treeRef = cv.detect(img.data, img.width, img.height, 3, { scaleFactor: 1.2, minNeighbors: 0 });
       expect(treeRef.length).toBeGreaterThan(1000);
       expect(detectRaw(parseCascadeXml(treeXml), img, { scaleFactor: 1.2, minNeighbors: 0 })).toEqual(treeRef);
+    } finally {
+      cv.useCascade(readFileSync(FRONTALFACE_XML));
+    }
+  });
+});
+
+describe('parity on the tilted cascade with integer weights (the exact stump plan)', () => {
+  it('raw hits equal OpenCV through merged corners, the tilted integral and the general kernel', async () => {
+    const cv = await loadOpenCv();
+    // The fixture's one fractional weight made integer: the cascade now takes the exact path.
+    const xml = readFileSync(new URL('./fixtures/tilted-cascade.xml', import.meta.url), 'utf8').replace('8 13 10 5 0.5</_>', '8 13 10 5 2.</_>');
+    const cascade = parseCascadeXml(xml);
+    const plan = planStumps(compileCascade(cascade));
+    const groups = plan?.stages.flatMap((s) => s.groups) ?? [];
+    expect(groups.some((g) => g.tilted)).toBe(true);
+    expect(groups.some((g) => g.form === 0)).toBe(true);
+    const full = await loadDemo('sample2.jpg');
+    const img = resizeImage(full, 240, Math.round((full.height * 240) / full.width));
+    try {
+      cv.useCascade(xml);
+      const ref = cv.detect(img.data, img.width, img.height, 3, { scaleFactor: 1.2, minNeighbors: 0 });
+      expect(ref.length).toBeGreaterThan(1000);
+      expect(detectRaw(cascade, img, { scaleFactor: 1.2, minNeighbors: 0 })).toEqual(ref);
     } finally {
       cv.useCascade(readFileSync(FRONTALFACE_XML));
     }

@@ -49,7 +49,7 @@ export function resizeGrayLinearExact(
   sh: number,
   dw: number,
   dh: number,
-  dst = new Uint8Array(dw * dh),
+  dst: Uint8Array = new Uint8Array(dw * dh),
 ): Uint8Array {
   if (sw === dw && sh === dh) {
     dst.set(src.subarray(0, sw * sh));

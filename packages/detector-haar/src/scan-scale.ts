@@ -28,7 +28,7 @@ export class ScanScratch {
   rowAcc = new Float64Array(0);
   rowLive = new Int32Array(0);
   rowLiveNorm = new Float64Array(0);
-  rowPassed = new Uint8Array(0);
+  rowState = new Uint8Array(0);
   pos = new Int32Array(0);
   norm = new Float64Array(0);
   acc = new Float64Array(0);
@@ -39,7 +39,7 @@ export class ScanScratch {
       this.rowAcc = new Float64Array(row);
       this.rowLive = new Int32Array(row);
       this.rowLiveNorm = new Float64Array(row);
-      this.rowPassed = new Uint8Array(row);
+      this.rowState = new Uint8Array(row);
     }
     if (this.pos.length < level) {
       this.pos = new Int32Array(level);
@@ -119,32 +119,50 @@ function normFactors(cc: CompiledCascade, level: ScaleLevel, pos: Int32Array, no
  * hits are exactly OpenCV's, in its order.
  */
 function scanLevelPlan(plan: StumpPlan, cc: CompiledCascade, level: ScaleLevel, hitsX: number[], hitsY: number[]): void {
-  const { stride, cols, rows, step } = level;
+  const { sum: S, sqsum: Q, stride, cols, rows, step } = level;
   const perRow = Math.ceil(cols / step);
   const b = level.scratch;
   b.ensure(perRow, Math.ceil(rows / step) * perRow);
-  const { rowPos, rowNorm, rowAcc, rowLive, rowLiveNorm, rowPassed, pos, norm, acc } = b;
+  const { rowNorm, rowAcc, rowLive, rowLiveNorm, rowState, pos, norm, acc } = b;
+  // Variance window: the base window less a 1-pixel border (see normFactors).
+  const n0 = stride + 1;
+  const n1 = stride + cc.width - 1;
+  const n2 = (cc.height - 1) * stride + 1;
+  const n3 = (cc.height - 1) * stride + cc.width - 1;
+  const area = (cc.width - 2) * (cc.height - 2);
   let m = 0;
   for (let y = 0; y < rows; y += step) {
     const base = y * stride;
-    for (let j = 0; j < perRow; j++) rowPos[j] = base + j * step;
-    if (normFactors(cc, level, rowPos, rowNorm, perRow) === 0) continue;
+    // Normalisation factors of the row's windows; the non-flat ones go to the first stage.
     let live = 0;
-    for (let j = 0; j < perRow; j++) {
-      rowPassed[j] = 0;
-      if (rowNorm[j] === 0) continue;
-      rowLive[live] = rowPos[j]!;
-      rowLiveNorm[live++] = rowNorm[j]!;
+    for (let j = 0, p = base; j < perRow; j++, p += step) {
+      const valsum = S[p + n0]! - S[p + n1]! - S[p + n2]! + S[p + n3]!;
+      const valsq = ((Q[p + n0]! - Q[p + n1]! - Q[p + n2]! + Q[p + n3]!) | 0) >>> 0;
+      const nf = area * valsq - valsum * valsum;
+      let f = 0;
+      if (nf > 0) {
+        f = Math.fround(1 / Math.sqrt(nf));
+        if (!(area * f < 0.1)) f = 0;
+      }
+      rowNorm[j] = f;
+      rowState[j] = f === 0 ? FLAT : REJECTED;
+      if (f !== 0) {
+        rowLive[live] = p;
+        rowLiveNorm[live++] = f;
+      }
     }
+    if (live === 0) continue;
     const passed = runPlanStage(plan.stages[0]!, plan, level, rowLive, rowLiveNorm, rowAcc, live);
-    for (let i = 0; i < passed; i++) rowPassed[(rowLive[i]! - base) / step] = 1;
+    for (let i = 0; i < passed; i++) rowState[step === 1 ? rowLive[i]! - base : (rowLive[i]! - base) >> 1] = PASSED;
+    // OpenCV's walk: a flat window is passed over; after one the first stage rejects, the next is not tried.
     for (let j = 0; j < perRow; j++) {
-      if (rowNorm[j] === 0) continue;
-      if (rowPassed[j] === 0) {
+      const state = rowState[j];
+      if (state === FLAT) continue;
+      if (state === REJECTED) {
         j++;
         continue;
       }
-      pos[m] = rowPos[j]!;
+      pos[m] = base + j * step;
       norm[m] = rowNorm[j]!;
       m++;
     }
@@ -156,6 +174,11 @@ function scanLevelPlan(plan: StumpPlan, cc: CompiledCascade, level: ScaleLevel, 
     hitsY.push(y);
   }
 }
+
+/** First-stage outcome of a row's windows (rowState). */
+const FLAT = 0;
+const REJECTED = 1;
+const PASSED = 2;
 
 /**
  * One stage of the plan over the windows at `pos[0..m)`: keeps (in order, in `pos` and `norm`) the
