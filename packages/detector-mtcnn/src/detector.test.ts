@@ -89,7 +89,8 @@ describe('mtcnn on the demo photos', () => {
   });
 
   // Finding: the face-api.js MTCNN weights expect RGB. Measured at minFaceSize 60: RGB finds
-  // 21/22 faces, BGR 19/22 (at the default 20: 21 vs 19 too), and RGB's matched scores are higher.
+  // 21/22 faces, BGR 19/22 (at minFaceSize 20: 21 vs 19 too; both with the P-Net threshold 0.6
+  // of that time), and RGB's matched scores are higher.
   it('RGB input scores the real faces higher than BGR (the channel-order finding)', { timeout: 180_000 }, async () => {
     const a = score(await demoDetections(rgb60));
     const b = score(await demoDetections(bgr60));

@@ -35,23 +35,25 @@ export interface MtcnnTimings {
 export const CASCADE = {
   /**
    * NMS (IoU) within one pyramid level, across levels, after R-Net, final ('min' overlap). The
-   * reference cascade uses 0.5, 0.7, 0.7, 0.7; 0.5 across levels and after R-Net sends ~30% fewer
-   * crops to R-Net and half as many to O-Net (the costly net, ~2 ms per crop on tfjs wasm) with the
-   * same synthetic recall and demo results (docs/detectors.md).
+   * reference cascade uses 0.5, 0.7, 0.7, 0.7; 0.5 across levels and 0.4 after R-Net send ~30%
+   * fewer crops to R-Net and a third as many to O-Net (the costly net, ~2 ms per crop on tfjs
+   * wasm) with the same synthetic recall and demo results (docs/detectors.md).
    */
   nmsLevel: 0.5,
   nmsPyramid: 0.5,
-  nmsRnet: 0.5,
+  nmsRnet: 0.4,
   nmsFinal: 0.7,
   /**
    * Landmarks: score-weighted mean over all O-Net crops whose box overlaps the face's by IoU >=
-   * `voteIou` (free: those crops ran anyway; measured 0.0649 -> 0.0642 IOD on UTKFace val).
+   * `voteIou`. Free (those crops ran anyway); with this NMS only ~2 crops per face reach O-Net,
+   * so the gain is small: UTKFace mean error 0.0640 -> 0.0634 IOD on train chips, 0.0645 on val
+   * either way (bench/landmarks.ts).
    */
   vote: true,
   voteIou: 0.5,
   /**
-   * Also average O-Net on the mirrored crop of each face (one more O-Net crop per face). Off:
-   * measured 0.0642 -> 0.0634 IOD only, for ~2 ms per face (bench/landmarks.ts).
+   * Also average O-Net on the mirrored crop of each face (left/right swapped back). Off by
+   * default: 0.0645 -> 0.0635 IOD on val for one more O-Net crop (~2 ms) per face.
    */
   mirror: false,
 };
