@@ -193,7 +193,15 @@ describe.skipIf(problem !== undefined)('examples/webcam in headless Chromium', (
           expect(f.race!.label).toBe(rf.race!.label);
           const ageDiff = Math.abs(f.age!.years - rf.age!.years);
           expect(ageDiff).toBeLessThanOrEqual(0.5);
-          diffs.push({ frame: w, ms: Math.round(r.frames[0]!.ms), iou: +m.iou.toFixed(4), ageDiff: +ageDiff.toFixed(4), femaleProbDiff: +Math.abs(f.gender!.femaleProbability - rf.gender!.femaleProbability).toFixed(5) });
+          diffs.push({
+            frame: w,
+            ms: Math.round(r.frames[0]!.ms),
+            iou: m.iou,
+            ageYears: f.age!.years,
+            ageDiff,
+            femaleProbDiff: Math.abs(f.gender!.femaleProbability - rf.gender!.femaleProbability),
+            raceProbDiff: Math.max(...Object.entries(rf.race!.probabilities).map(([k, p]) => Math.abs(p - (f.race!.probabilities as Record<string, number>)[k]!))),
+          });
         }
       }
       report[`parity:${backend}`] = diffs;
