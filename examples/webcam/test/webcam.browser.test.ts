@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, iou, type FaceResult } from '@faceattr/core';
 import { tfjsBackend } from '@faceattr/backend-tfjs';
+import { haar } from '@faceattr/detector-haar';
 import { mtcnn } from '@faceattr/detector-mtcnn';
 import { faceAttributes } from '@faceattr/models';
 import type { Page } from 'playwright-core';
@@ -25,10 +26,10 @@ type Browser = Awaited<ReturnType<typeof env.launchChromium>>;
 declare const window: { harness: Harness; faceattrDemo: DemoState };
 
 /** The pipeline in Node on the frame's exact pixels: tfjs wasm, MTCNN, age/gender/race. */
-async function nodeReference(frame: Frame, minFaceSize?: number): Promise<FaceResult[]> {
+async function nodeReference(frame: Frame, minFaceSize?: number, detector: 'mtcnn' | 'haar' = 'mtcnn'): Promise<FaceResult[]> {
   const p = await createPipeline({
     backend: tfjsBackend({ runtime: 'wasm' }),
-    detector: mtcnn(minFaceSize ? { minFaceSize } : {}),
+    detector: detector === 'haar' ? haar() : mtcnn(minFaceSize ? { minFaceSize } : {}),
     attributeModel: faceAttributes(),
     attributes: ['age', 'gender', 'race'],
   });
@@ -52,7 +53,7 @@ function bestMatch<T extends { box: FaceResult['box'] }>(ref: FaceResult, faces:
 describe.skipIf(problem !== undefined)('examples/webcam in headless Chromium', () => {
   let scene: Frame; // sample1.jpg, 640x480, three faces: the fake camera plays it
   let face: Frame; // one face of it, 160x160: cheap enough for the software-GPU backends
-  const ref: { scene: FaceResult[]; face: FaceResult[] } = { scene: [], face: [] };
+  const ref: { scene: FaceResult[]; face: FaceResult[]; sceneHaar: FaceResult[] } = { scene: [], face: [], sceneHaar: [] };
   let server: { url: string; close(): Promise<void> };
   let browser: Browser;
   const report: Record<string, unknown> = {};
@@ -66,6 +67,7 @@ describe.skipIf(problem !== undefined)('examples/webcam in headless Chromium', (
     browser = await env.launchChromium({ camera: scene.y4m, webgpu: true });
     ref.scene = await nodeReference(scene);
     ref.face = await nodeReference(face, 40);
+    ref.sceneHaar = await nodeReference(scene, undefined, 'haar');
     // The composed frames really hold the faces the assertions below look for.
     expect(ref.scene.length).toBe(3);
     expect(ref.face.length).toBe(1);
@@ -84,7 +86,7 @@ describe.skipIf(problem !== undefined)('examples/webcam in headless Chromium', (
     return p;
   }
 
-  it('finds the faces the fake camera shows, labels and draws them, and shows race only on opt-in', async () => {
+  it('finds the faces the fake camera shows, labels and draws them, shows race only on opt-in, and switches backend and detector', async () => {
     const page = await open('index.html?backend=tfjs-wasm&detector=mtcnn&autostart=1');
     try {
       await page.waitForFunction(() => window.faceattrDemo.status === 'error' || (window.faceattrDemo.lastFrame?.faces.length ?? 0) >= 3, undefined, { timeout: 90_000 });
@@ -135,10 +137,35 @@ describe.skipIf(problem !== undefined)('examples/webcam in headless Chromium', (
       report['demo'] = { frames: withRace.frames, labels: withRace.labels, fps: withRace.lastFrame!.fps, timings: withRace.lastFrame!.timings };
       await page.click('#stop');
       await page.waitForFunction(() => window.faceattrDemo.status === 'stopped');
+      expect(await page.evaluate(() => (document.getElementById('video') as HTMLVideoElement).srcObject)).toBeNull();
+
+      // The pickers: ONNX Runtime wasm with the Haar cascade, chosen in the UI, on the same camera.
+      await page.selectOption('#backend', 'onnx-wasm');
+      await page.selectOption('#detector', 'haar');
+      await page.uncheck('#race');
+      await page.click('#start');
+      await page.waitForFunction(
+        () => window.faceattrDemo.status === 'error' || (window.faceattrDemo.backend === 'onnx-wasm' && window.faceattrDemo.detector === 'haar' && window.faceattrDemo.frames >= 3),
+        undefined,
+        { timeout: 90_000 },
+      );
+      const haarState = await page.evaluate(() => JSON.parse(JSON.stringify(window.faceattrDemo)) as DemoState);
+      expect(haarState.status, haarState.message).toBe('running');
+      expect(haarState.message).toMatch(/ONNX Runtime WebAssembly with haar/);
+      expect(haarState.lastFrame!.faces).toHaveLength(ref.sceneHaar.length);
+      for (const r of ref.sceneHaar) {
+        const m = bestMatch(r, haarState.lastFrame!.faces);
+        expect(m.iou, `haar face near ${JSON.stringify(r.box)}`).toBeGreaterThan(0.6);
+        expect(m.face!.landmarkSource).toBe('estimated-from-box');
+        expect(m.face!.gender?.label).toBe(r.gender!.label);
+      }
+      expect(haarState.memory?.tensors).toBeUndefined();
+      report['demoPickers'] = { labels: haarState.labels, timings: haarState.lastFrame!.timings };
+      await page.click('#stop');
     } finally {
       await page.close();
     }
-  }, 180_000);
+  }, 240_000);
 
   it('says clearly when the camera is denied and when WebGPU has no adapter', async () => {
     // No fake-UI flag: the permission prompt is denied; no --enable-unsafe-webgpu: no adapter.
