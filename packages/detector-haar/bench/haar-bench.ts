@@ -70,9 +70,13 @@ for (let i = 0; i < RUNS; i++) {
 const speedResult = {
   frame: '640x480 (demo sample1.jpg resized)',
   runs: RUNS,
+  oursIncludes: 'input check, RGB->gray, pyramid (resize + integrals), cascade, groupRectangles',
+  opencvIncludes: 'Mat from packed RGB, cvtColor RGB2GRAY, detectMultiScale (same params), RectVector read-back',
   oursMedianMs: round(median(speed.ours.wall), 1),
   opencvMedianMs: round(median(speed.opencv.wall), 1),
   speedup: round(median(speed.opencv.wall) / median(speed.ours.wall)),
+  oursMinMs: round(Math.min(...speed.ours.wall), 1),
+  opencvMinMs: round(Math.min(...speed.opencv.wall), 1),
   oursMedianCpuMs: round(median(speed.ours.cpu), 1),
   opencvMedianCpuMs: round(median(speed.opencv.cpu), 1),
   cpuSpeedup: round(median(speed.opencv.cpu) / median(speed.ours.cpu)),

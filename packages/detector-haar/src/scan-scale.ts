@@ -220,9 +220,9 @@ function runPlanStage(stage: StagePlan, plan: StumpPlan, level: ScaleLevel, pos:
 }
 
 /**
- * Stump cascades with fractional weights, one stage at a time over every window still alive: the loops over windows keep
- * a stump's offsets and weights in registers and walk the integral image in order, which is
- * several times faster in JS than one window at a time. The first stage runs row by row, then
+ * Stump cascades with fractional weights, one stage at a time over every window still alive: the
+ * loops over windows keep a stump's offsets and weights in registers and walk the integral image
+ * in order, which is several times faster in JS than one window at a time. The first stage runs row by row, then
  * OpenCV's walk is replayed on its results (a flat window is passed over; after a window the first
  * stage rejects, the next one is not tried), so the windows it skips never reach later stages and
  * the hits are exactly OpenCV's, in its order. Later stages run over the whole level's survivors at
