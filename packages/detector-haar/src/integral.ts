@@ -1,7 +1,8 @@
 /**
  * Integral images with one leading row and column of zeros, stride `width + 1`, as OpenCV's
- * `integral()`: `sum[y][x]` adds pixels above and left of (x, y). The squared sum is int32 like
- * OpenCV's cascade buffers; it may wrap on big images, but window differences stay exact.
+ * `integral()`: `sum[y][x]` adds pixels above and left of (x, y). Both are int32 like OpenCV's
+ * cascade buffers; they may wrap on big images, but window differences taken in int32 (`| 0`, as
+ * the scan does) stay exact.
  */
 export function integralSums(gray: Uint8Array, width: number, height: number, sum: Int32Array, sqsum: Int32Array): void {
   const stride = width + 1;

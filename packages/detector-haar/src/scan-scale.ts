@@ -98,7 +98,7 @@ function normFactors(cc: CompiledCascade, level: ScaleLevel, pos: Int32Array, no
   let live = 0;
   for (let i = 0; i < m; i++) {
     const p = pos[i]!;
-    const valsum = S[p + n0]! - S[p + n1]! - S[p + n2]! + S[p + n3]!;
+    const valsum = (S[p + n0]! - S[p + n1]! - S[p + n2]! + S[p + n3]!) | 0;
     const valsq = ((Q[p + n0]! - Q[p + n1]! - Q[p + n2]! + Q[p + n3]!) | 0) >>> 0;
     const nf = area * valsq - valsum * valsum;
     let f = 0;
@@ -136,7 +136,7 @@ function scanLevelPlan(plan: StumpPlan, cc: CompiledCascade, level: ScaleLevel, 
     // Normalisation factors of the row's windows; the non-flat ones go to the first stage.
     let live = 0;
     for (let j = 0, p = base; j < perRow; j++, p += step) {
-      const valsum = S[p + n0]! - S[p + n1]! - S[p + n2]! + S[p + n3]!;
+      const valsum = (S[p + n0]! - S[p + n1]! - S[p + n2]! + S[p + n3]!) | 0;
       const valsq = ((Q[p + n0]! - Q[p + n1]! - Q[p + n2]! + Q[p + n3]!) | 0) >>> 0;
       const nf = area * valsq - valsum * valsum;
       let f = 0;
@@ -293,8 +293,8 @@ function roundedStump(F: Float64Array, O: Int32Array, S: Int32Array, k: number, 
   const w0 = F[f]!, w1 = F[f + 1]!, w2 = F[f + 2]!, thr = F[f + 3]!, left = F[f + 4]!, right = F[f + 5]!;
   for (let i = 0; i < m; i++) {
     const p = pos[i]!;
-    let v = f32(f32(w0 * (S[p + O[o]!]! - S[p + O[o + 1]!]! - S[p + O[o + 2]!]! + S[p + O[o + 3]!]!)) + f32(w1 * (S[p + O[o + 4]!]! - S[p + O[o + 5]!]! - S[p + O[o + 6]!]! + S[p + O[o + 7]!]!)));
-    if (w2 !== 0) v = f32(v + f32(w2 * (S[p + O[o + 8]!]! - S[p + O[o + 9]!]! - S[p + O[o + 10]!]! + S[p + O[o + 11]!]!)));
+    let v = f32(f32(w0 * ((S[p + O[o]!]! - S[p + O[o + 1]!]! - S[p + O[o + 2]!]! + S[p + O[o + 3]!]!) | 0)) + f32(w1 * ((S[p + O[o + 4]!]! - S[p + O[o + 5]!]! - S[p + O[o + 6]!]! + S[p + O[o + 7]!]!) | 0)));
+    if (w2 !== 0) v = f32(v + f32(w2 * ((S[p + O[o + 8]!]! - S[p + O[o + 9]!]! - S[p + O[o + 10]!]! + S[p + O[o + 11]!]!) | 0)));
     acc[i]! += f32(v * norm[i]!) < thr ? left : right;
   }
 }
@@ -316,10 +316,10 @@ function runTrees(cc: CompiledCascade, level: ScaleLevel, p: number, norm: numbe
         const src = tilted[k] === 1 ? T : S;
         const o = k * 12;
         const b = k * 3;
-        let v = Math.fround(W[b]! * (src[p + O[o]!]! - src[p + O[o + 1]!]! - src[p + O[o + 2]!]! + src[p + O[o + 3]!]!));
-        v = Math.fround(v + Math.fround(W[b + 1]! * (src[p + O[o + 4]!]! - src[p + O[o + 5]!]! - src[p + O[o + 6]!]! + src[p + O[o + 7]!]!)));
+        let v = Math.fround(W[b]! * ((src[p + O[o]!]! - src[p + O[o + 1]!]! - src[p + O[o + 2]!]! + src[p + O[o + 3]!]!) | 0));
+        v = Math.fround(v + Math.fround(W[b + 1]! * ((src[p + O[o + 4]!]! - src[p + O[o + 5]!]! - src[p + O[o + 6]!]! + src[p + O[o + 7]!]!) | 0)));
         const w2 = W[b + 2]!;
-        if (w2 !== 0) v = Math.fround(v + Math.fround(w2 * (src[p + O[o + 8]!]! - src[p + O[o + 9]!]! - src[p + O[o + 10]!]! + src[p + O[o + 11]!]!)));
+        if (w2 !== 0) v = Math.fround(v + Math.fround(w2 * ((src[p + O[o + 8]!]! - src[p + O[o + 9]!]! - src[p + O[o + 10]!]! + src[p + O[o + 11]!]!) | 0)));
         idx = Math.fround(v * norm) < nodeThreshold[k]! ? nodeLeft[k]! : nodeRight[k]!;
       } while (idx > 0);
       acc += leaves[treeLeaf[t]! - idx]!;
