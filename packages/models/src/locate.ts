@@ -10,7 +10,10 @@ export type ModelName = (typeof MODEL_NAMES)[number] | (string & {});
  */
 export function modelLocation(name: ModelName): string {
   // This file and the bundles in dist/ both sit one level below the package root.
-  const url = new URL(`../assets/${name}/`, import.meta.url);
+  // A variable, not a template literal in the call: Vite rewrites `new URL(`...${x}`, import.meta.url)` into a
+  // build-time glob lookup that finds none of the (git-ignored, built) asset folders.
+  const relative = `../assets/${name}/`;
+  const url = new URL(relative, import.meta.url);
   if (isNodeRuntime() && url.protocol === 'file:') {
     return decodeURIComponent(url.pathname.replace(/^\/([A-Za-z]:)/, '$1')).replace(/\/$/, '');
   }
