@@ -232,10 +232,17 @@ class Pipeline implements FaceAttributePipeline {
         if (abort.signal.aborted) resolve({ done: true, value: undefined });
         abort.signal.addEventListener('abort', () => resolve({ done: true, value: undefined }), { once: true });
       });
+      let pending = false;
+      let exhausted = false;
       try {
-        for (;;) {
-          const next = await Promise.race([iterator.next(), stopped]);
-          if (next.done || abort.signal.aborted) break;
+        while (!abort.signal.aborted) {
+          pending = true;
+          const next = await Promise.race([iterator.next().finally(() => (pending = false)), stopped]);
+          if (next.done) {
+            exhausted = !abort.signal.aborted;
+            break;
+          }
+          if (abort.signal.aborted) break;
           const frame = next.value;
           let result: TrackFrame;
           try {
@@ -250,8 +257,12 @@ class Pipeline implements FaceAttributePipeline {
           await onFrame(result);
         }
       } finally {
-        // Not awaited: an async generator's return() waits for a pending next(), which may never come.
-        void iterator.return?.()?.catch(() => undefined);
+        // Let the source clean up (e.g. end its decoder) before `done` settles, unless a next() is still
+        // pending: an async generator's return() waits for it, and a stalled live source may never deliver.
+        if (!exhausted) {
+          const closing = iterator.return?.()?.then(() => undefined, () => undefined);
+          if (!pending) await closing;
+        }
         signal?.removeEventListener('abort', stop);
         this.#streams.delete(stop);
       }
