@@ -4,10 +4,11 @@ import { compileCascade, cornerOffsets, type CompiledCascade } from './compiled-
 import { rgbToGray } from './grayscale.js';
 import { groupRectangles, type GroupedBox } from './group-rectangles.js';
 import { integralSums, tiltedIntegral } from './integral.js';
-import { resolveHaarOptions, type HaarOptions, type ResolvedHaarOptions } from './options.js';
+import { resolveEngine, resolveHaarOptions, type HaarEngine, type HaarOptions, type ResolvedHaarOptions } from './options.js';
 import { resizeGrayLinearExact } from './resize-linear-exact.js';
 import { roundHalfEven } from './rounding.js';
 import { ScanScratch, scanLevel, type ScaleLevel } from './scan-scale.js';
+import { wasmScanner, type WasmScanner } from './scan-wasm.js';
 import { planOffsets, planStumps, type StumpPlan } from './stump-plan.js';
 
 const f32 = Math.fround;
@@ -104,7 +105,29 @@ export function compiled(cascade: HaarCascade): CompiledCascade {
  */
 export function detectRaw(cascade: HaarCascade, image: HaarImage, options?: HaarOptions): Box[] {
   checkImage(image);
-  return rawHits(prepared(cascade), image, resolveHaarOptions(options)).map((b) => clip(b, image));
+  const o = resolveHaarOptions(options);
+  const p = prepared(cascade);
+  return rawHits(p, image, o, scannerFor(p, resolveEngine(options))).map((b) => clip(b, image));
+}
+
+/**
+ * The evaluator `engine` picks for this cascade, now: 'wasm' (the WebAssembly scan, for cascades
+ * of integer-weight stumps such as OpenCV's Haar face cascades) or 'js'. Throws as detection would
+ * for `engine: 'wasm'` where it cannot run.
+ */
+export function haarEngine(cascade: HaarCascade, options?: HaarOptions): 'wasm' | 'js' {
+  return scannerFor(prepared(cascade), resolveEngine(options)) ? 'wasm' : 'js';
+}
+
+function scannerFor(p: Prepared, engine: HaarEngine): WasmScanner | undefined {
+  if (engine === 'js') return undefined;
+  if (!p.plan) {
+    if (engine === 'wasm') throw new FaceAttrError('INVALID_OPTIONS', 'engine "wasm" needs a cascade of stumps with integer weights (exact sums); this one runs on engine "js".');
+    return undefined;
+  }
+  const w = wasmScanner();
+  if (!w && engine === 'wasm') throw new FaceAttrError('DETECTOR_UNAVAILABLE', 'engine "wasm": WebAssembly is unavailable here (or not yet loaded: await loadHaarWasm() first on a browser main thread).');
+  return w;
 }
 
 /**
@@ -141,7 +164,7 @@ function workspace(entries: number, withTilted: boolean): Workspace {
   return ws;
 }
 
-function rawHits({ cc, plan }: Prepared, image: HaarImage, o: ResolvedHaarOptions): Box[] {
+function rawHits({ cc, plan }: Prepared, image: HaarImage, o: ResolvedHaarOptions, wasm: WasmScanner | undefined): Box[] {
   const { width, height } = image;
   const gray = image.channels === 1 ? Uint8Array.from(image.data) : rgbToGray(image.data as Uint8Array, width, height);
   const levels = pyramidLevels(width, height, cc.width, cc.height, o);
@@ -150,9 +173,24 @@ function rawHits({ cc, plan }: Prepared, image: HaarImage, o: ResolvedHaarOption
   // Buffers sized for the first (largest) level, reused by the smaller ones (and the next call).
   const maxW = levels[0]!.width;
   const maxH = levels[0]!.height;
-  const ws = workspace((maxW + 1) * (maxH + 1), cc.hasTilted);
-  const { resized, sum, sqsum } = ws;
-  const tilted = cc.hasTilted ? ws.tilted : undefined;
+  const ws = workspace((maxW + 1) * (maxH + 1), cc.hasTilted && !wasm);
+  const { resized } = ws;
+  let { sum, sqsum } = ws;
+  let tilted = cc.hasTilted ? ws.tilted : undefined;
+  if (wasm && plan) {
+    // The integrals live in the module's memory; scratch sized for the largest row and level.
+    let perRow = 0;
+    let windows = 0;
+    for (const lv of levels) {
+      const cols = lv.width + 1 - cc.width;
+      const rows = lv.height + 1 - cc.height;
+      if (cols <= 0 || rows <= 0) continue;
+      const r = Math.ceil(cols / lv.step);
+      perRow = Math.max(perRow, r);
+      windows = Math.max(windows, r * Math.ceil(rows / lv.step));
+    }
+    ({ sum, sqsum, tilted } = wasm.begin(plan, (maxW + 1) * (maxH + 1), perRow, windows, cc.hasTilted));
+  }
   const offsets = new Int32Array(cc.rect.length);
   const offsetsPlan = plan ? new Int32Array(plan.cornerX.length) : undefined;
   const hx: number[] = [];
@@ -167,22 +205,26 @@ function rawHits({ cc, plan }: Prepared, image: HaarImage, o: ResolvedHaarOption
     integralSums(img, lv.width, lv.height, sum, sqsum);
     if (tilted) tiltedIntegral(img, lv.width, lv.height, tilted);
     const stride = lv.width + 1;
-    const level: ScaleLevel = {
-      sum,
-      sqsum,
-      tilted,
-      stride,
-      cols,
-      rows,
-      step: lv.step,
-      offsets: plan ? offsets : cornerOffsets(cc, stride, offsets),
-      plan,
-      planOffsets: plan ? planOffsets(plan, stride, offsetsPlan) : undefined,
-      scratch,
-    };
     hx.length = 0;
     hy.length = 0;
-    scanLevel(cc, level, hx, hy);
+    if (wasm && plan) {
+      wasm.scan(cc, stride, cols, rows, lv.step, hx, hy);
+    } else {
+      const level: ScaleLevel = {
+        sum,
+        sqsum,
+        tilted,
+        stride,
+        cols,
+        rows,
+        step: lv.step,
+        offsets: plan ? offsets : cornerOffsets(cc, stride, offsets),
+        plan,
+        planOffsets: plan ? planOffsets(plan, stride, offsetsPlan) : undefined,
+        scratch,
+      };
+      scanLevel(cc, level, hx, hy);
+    }
     for (let i = 0; i < hx.length; i++) {
       boxes.push({ x: roundHalfEven(f32(hx[i]! * lv.scale)), y: roundHalfEven(f32(hy[i]! * lv.scale)), width: lv.windowWidth, height: lv.windowHeight });
     }
@@ -199,5 +241,6 @@ function rawHits({ cc, plan }: Prepared, image: HaarImage, o: ResolvedHaarOption
 export function detectMultiScale(cascade: HaarCascade, image: HaarImage, options?: HaarOptions): HaarDetection[] {
   checkImage(image);
   const o = resolveHaarOptions(options);
-  return groupRectangles(rawHits(prepared(cascade), image, o), o.minNeighbors, 0.2).map((d) => ({ box: clip(d.box, image), neighbors: d.neighbors }));
+  const p = prepared(cascade);
+  return groupRectangles(rawHits(p, image, o, scannerFor(p, resolveEngine(options))), o.minNeighbors, 0.2).map((d) => ({ box: clip(d.box, image), neighbors: d.neighbors }));
 }

@@ -3,7 +3,8 @@ import { modelLocation } from '@faceattr/models';
 import type { HaarCascade } from './cascade-types.js';
 import { decodeCascade, loadCascade } from './compact-cascade.js';
 import { detectMultiScale } from './detect-multi-scale.js';
-import { resolveHaarOptions, type HaarOptions } from './options.js';
+import { resolveEngine, resolveHaarOptions, type HaarOptions } from './options.js';
+import { loadHaarWasm } from './scan-wasm.js';
 import { neighborScore } from './score.js';
 
 /** The packaged cascade: OpenCV's haarcascade_frontalface_default in the compact form. */
@@ -49,6 +50,11 @@ export function haar(options: HaarDetectorOptions = {}): FaceDetector {
     providesLandmarks: false,
     async load(ctx: PluginContext): Promise<void> {
       if (disposed) throw new FaceAttrError('DISPOSED', 'This Haar detector was disposed; create a new one with haar().');
+      // The WebAssembly scan, compiled asynchronously (a browser's main thread allows no synchronous
+      // compile of it); where it cannot run, engine 'auto' keeps to the JS path.
+      if (resolveEngine(search) !== 'js' && !(await loadHaarWasm()) && search.engine === 'wasm') {
+        throw new FaceAttrError('DETECTOR_UNAVAILABLE', 'Haar engine "wasm": WebAssembly is unavailable here; use engine "auto" or "js".');
+      }
       if (given !== undefined) {
         cascade = typeof given === 'string' || given instanceof Uint8Array ? loadCascade(given) : given;
         return;

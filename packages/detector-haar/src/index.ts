@@ -6,9 +6,10 @@
  */
 export { haar, HAAR_MODEL_NAME } from './haar-detector.js';
 export type { HaarDetectorOptions } from './haar-detector.js';
-export { detectMultiScale, detectRaw, pyramidLevels } from './detect-multi-scale.js';
+export { detectMultiScale, detectRaw, haarEngine, pyramidLevels } from './detect-multi-scale.js';
+export { loadHaarWasm } from './scan-wasm.js';
 export type { HaarImage, HaarDetection, PyramidLevel } from './detect-multi-scale.js';
-export type { HaarOptions, Size } from './options.js';
+export type { HaarEngine, HaarOptions, Size } from './options.js';
 export { resolveHaarOptions } from './options.js';
 export { parseCascadeXml } from './parse-cascade-xml.js';
 export { encodeCascade, decodeCascade, loadCascade } from './compact-cascade.js';

@@ -15,7 +15,15 @@ export interface HaarOptions {
   minSize?: number | Size;
   /** Largest window, in pixels. Default: the image size. */
   maxSize?: number | Size;
+  /**
+   * Which cascade evaluator runs: 'wasm' (the WebAssembly scan; throws DETECTOR_UNAVAILABLE where
+   * it cannot run, INVALID_OPTIONS for a cascade outside its exact integer plan), 'js' (plain
+   * TypeScript), or 'auto' (default): wasm when it can run, else js. Both give identical results.
+   */
+  engine?: HaarEngine;
 }
+
+export type HaarEngine = 'auto' | 'wasm' | 'js';
 
 export interface ResolvedHaarOptions {
   scaleFactor: number;
@@ -40,8 +48,8 @@ function size(v: unknown, name: string): Size {
 export function resolveHaarOptions(o: HaarOptions | undefined): ResolvedHaarOptions {
   if (o === undefined) o = {};
   if (typeof o !== 'object' || o === null) invalid('Haar options must be an object.');
-  const known = new Set(['scaleFactor', 'minNeighbors', 'minSize', 'maxSize']);
-  for (const k of Object.keys(o)) if (!known.has(k)) invalid(`Unknown Haar option ${JSON.stringify(k)}; use scaleFactor, minNeighbors, minSize, maxSize.`);
+  const known = new Set(['scaleFactor', 'minNeighbors', 'minSize', 'maxSize', 'engine']);
+  for (const k of Object.keys(o)) if (!known.has(k)) invalid(`Unknown Haar option ${JSON.stringify(k)}; use scaleFactor, minNeighbors, minSize, maxSize, engine.`);
   const scaleFactor = o.scaleFactor ?? 1.1;
   // Below 1.0001 the pyramid would have hundreds of thousands of levels.
   if (typeof scaleFactor !== 'number' || !(scaleFactor >= 1.0001 && scaleFactor <= 100)) {
@@ -56,5 +64,13 @@ export function resolveHaarOptions(o: HaarOptions | undefined): ResolvedHaarOpti
   if (maxSize.width > 0 && maxSize.height > 0 && (maxSize.width < minSize.width || maxSize.height < minSize.height)) {
     invalid(`"maxSize" (${maxSize.width}x${maxSize.height}) is smaller than "minSize" (${minSize.width}x${minSize.height}).`);
   }
+  resolveEngine(o);
   return { scaleFactor, minNeighbors, minSize, maxSize };
+}
+
+/** The `engine` option, checked (INVALID_OPTIONS) and defaulted to 'auto'. */
+export function resolveEngine(o: HaarOptions | undefined): HaarEngine {
+  const e = o?.engine ?? 'auto';
+  if (e !== 'auto' && e !== 'wasm' && e !== 'js') invalid(`"engine" must be 'auto', 'wasm' or 'js', got ${JSON.stringify(o?.engine)}.`);
+  return e;
 }

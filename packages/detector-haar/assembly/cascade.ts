@@ -1,0 +1,289 @@
+// AssemblyScript source of the WebAssembly stump scan (see src/scan-wasm.ts), compiled by
+// scripts/build-wasm.mjs into src/wasm/cascade-wasm.ts. It is scanLevelPlan of src/scan-scale.ts with
+// the kernels of src/stump-kernels.ts, operation for operation: feature values in wrapping i32, the
+// variance factor, the comparison with the cut and the leaf additions in f64 in the same order, so
+// the hits are bit-identical to the JS path (and to OpenCV's).
+//
+// Memory is laid out by the JS side; every pointer below is a byte address in this module's memory.
+// Plan corner offsets are byte offsets that already include the base address of the integral the
+// stump reads (sum or tilted), and window positions are byte offsets (4 * element index), so a
+// corner's address is position + offset.
+
+// Plan, set by setPlan.
+let gOffs: usize = 0; // i32 per slot, 12 slots per stump
+let gMult: usize = 0; // i32, 3 per stump
+let gCut: usize = 0; // f64 per stump
+let gLeft: usize = 0;
+let gDiff: usize = 0;
+let gStageThr: usize = 0; // f64 per stage
+let gStageGroup: usize = 0; // i32 per stage + 1: first group of the stage
+let gGroups: usize = 0; // i32 x3 per group: form, start, end
+let gStageCount: i32 = 0;
+// Scratch, set by setScratch.
+let gRowNorm: usize = 0; // f64 per window of a row
+let gRowLive: usize = 0; // i32
+let gRowLiveNorm: usize = 0; // f64
+let gRowAcc: usize = 0; // f64
+let gRowState: usize = 0; // u8
+let gPos: usize = 0; // i32 per window of a level
+let gNorm: usize = 0; // f64
+let gAcc: usize = 0; // f64
+let gOut: usize = 0; // i32 per hit
+let gBand: i32 = 8;
+
+export function setBand(b: i32): void {
+  gBand = b;
+}
+
+const SLOTS: i32 = 12;
+const FLAT: u8 = 0;
+const REJECTED: u8 = 1;
+const PASSED: u8 = 2;
+
+export function setPlan(offs: usize, mult: usize, cut: usize, left: usize, diff: usize, stageThr: usize, stageGroup: usize, groups: usize, stageCount: i32): void {
+  gOffs = offs;
+  gMult = mult;
+  gCut = cut;
+  gLeft = left;
+  gDiff = diff;
+  gStageThr = stageThr;
+  gStageGroup = stageGroup;
+  gGroups = groups;
+  gStageCount = stageCount;
+}
+
+export function setScratch(rowNorm: usize, rowLive: usize, rowLiveNorm: usize, rowAcc: usize, rowState: usize, pos: usize, norm: usize, acc: usize, out: usize): void {
+  gOut = out;
+  gRowNorm = rowNorm;
+  gRowLive = rowLive;
+  gRowLiveNorm = rowLiveNorm;
+  gRowAcc = rowAcc;
+  gRowState = rowState;
+  gPos = pos;
+  gNorm = norm;
+  gAcc = acc;
+}
+
+@inline function ld(a: usize): i32 {
+  return load<i32>(a);
+}
+@inline function off(k: i32, j: i32): usize {
+  return <usize>load<i32>(gOffs + ((<usize>(k * SLOTS + j)) << 2));
+}
+@inline function mul(k: i32, j: i32): i32 {
+  return load<i32>(gMult + ((<usize>(k * 3 + j)) << 2));
+}
+@inline function f64at(base: usize, k: i32): f64 {
+  return load<f64>(base + ((<usize>k) << 3));
+}
+@inline function leaf(left: f64, diff: f64, v: i32, f: f64, cut: f64): f64 {
+  return left + diff * <f64>(<f64>v * f >= cut);
+}
+
+function stump6(k: i32, pos: usize, norm: usize, acc: usize, m: i32): void {
+  const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5);
+  const ma = mul(k, 0), mb = mul(k, 1);
+  const cut = f64at(gCut, k), left = f64at(gLeft, k), diff = f64at(gDiff, k);
+  for (let i = 0; i < m; i++) {
+    const p = <usize>load<i32>(pos + ((<usize>i) << 2));
+    const v = ma * (ld(p + o0) + ld(p + o1) - ld(p + o2) - ld(p + o3)) + mb * (ld(p + o4) - ld(p + o5));
+    const a = acc + ((<usize>i) << 3);
+    store<f64>(a, load<f64>(a) + leaf(left, diff, v, load<f64>(norm + ((<usize>i) << 3)), cut));
+  }
+}
+
+function stump6x2(k: i32, pos: usize, norm: usize, acc: usize, m: i32): void {
+  const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5);
+  const q0 = off(k + 1, 0), q1 = off(k + 1, 1), q2 = off(k + 1, 2), q3 = off(k + 1, 3), q4 = off(k + 1, 4), q5 = off(k + 1, 5);
+  const ma = mul(k, 0), mb = mul(k, 1), na = mul(k + 1, 0), nb = mul(k + 1, 1);
+  const cut = f64at(gCut, k), left = f64at(gLeft, k), diff = f64at(gDiff, k);
+  const cut2 = f64at(gCut, k + 1), left2 = f64at(gLeft, k + 1), diff2 = f64at(gDiff, k + 1);
+  for (let i = 0; i < m; i++) {
+    const p = <usize>load<i32>(pos + ((<usize>i) << 2));
+    const f = load<f64>(norm + ((<usize>i) << 3));
+    const v = ma * (ld(p + o0) + ld(p + o1) - ld(p + o2) - ld(p + o3)) + mb * (ld(p + o4) - ld(p + o5));
+    const w = na * (ld(p + q0) + ld(p + q1) - ld(p + q2) - ld(p + q3)) + nb * (ld(p + q4) - ld(p + q5));
+    const a = acc + ((<usize>i) << 3);
+    store<f64>(a, load<f64>(a) + leaf(left, diff, v, f, cut) + leaf(left2, diff2, w, f, cut2));
+  }
+}
+
+function stump8(k: i32, pos: usize, norm: usize, acc: usize, m: i32): void {
+  const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5), o6 = off(k, 6), o7 = off(k, 7);
+  const ma = mul(k, 0), mb = mul(k, 1);
+  const cut = f64at(gCut, k), left = f64at(gLeft, k), diff = f64at(gDiff, k);
+  for (let i = 0; i < m; i++) {
+    const p = <usize>load<i32>(pos + ((<usize>i) << 2));
+    const v = ma * (ld(p + o0) - ld(p + o1) - ld(p + o2) + ld(p + o3)) + mb * (ld(p + o4) - ld(p + o5) - ld(p + o6) + ld(p + o7));
+    const a = acc + ((<usize>i) << 3);
+    store<f64>(a, load<f64>(a) + leaf(left, diff, v, load<f64>(norm + ((<usize>i) << 3)), cut));
+  }
+}
+
+function stump8x2(k: i32, pos: usize, norm: usize, acc: usize, m: i32): void {
+  const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5), o6 = off(k, 6), o7 = off(k, 7);
+  const q0 = off(k + 1, 0), q1 = off(k + 1, 1), q2 = off(k + 1, 2), q3 = off(k + 1, 3), q4 = off(k + 1, 4), q5 = off(k + 1, 5), q6 = off(k + 1, 6), q7 = off(k + 1, 7);
+  const ma = mul(k, 0), mb = mul(k, 1), na = mul(k + 1, 0), nb = mul(k + 1, 1);
+  const cut = f64at(gCut, k), left = f64at(gLeft, k), diff = f64at(gDiff, k);
+  const cut2 = f64at(gCut, k + 1), left2 = f64at(gLeft, k + 1), diff2 = f64at(gDiff, k + 1);
+  for (let i = 0; i < m; i++) {
+    const p = <usize>load<i32>(pos + ((<usize>i) << 2));
+    const f = load<f64>(norm + ((<usize>i) << 3));
+    const v = ma * (ld(p + o0) - ld(p + o1) - ld(p + o2) + ld(p + o3)) + mb * (ld(p + o4) - ld(p + o5) - ld(p + o6) + ld(p + o7));
+    const w = na * (ld(p + q0) - ld(p + q1) - ld(p + q2) + ld(p + q3)) + nb * (ld(p + q4) - ld(p + q5) - ld(p + q6) + ld(p + q7));
+    const a = acc + ((<usize>i) << 3);
+    store<f64>(a, load<f64>(a) + leaf(left, diff, v, f, cut) + leaf(left2, diff2, w, f, cut2));
+  }
+}
+
+function stump9(k: i32, pos: usize, norm: usize, acc: usize, m: i32): void {
+  const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5), o6 = off(k, 6), o7 = off(k, 7), o8 = off(k, 8);
+  const ma = mul(k, 0), mb = mul(k, 1), mc = mul(k, 2);
+  const cut = f64at(gCut, k), left = f64at(gLeft, k), diff = f64at(gDiff, k);
+  for (let i = 0; i < m; i++) {
+    const p = <usize>load<i32>(pos + ((<usize>i) << 2));
+    const v = ma * (ld(p + o0) + ld(p + o1) + ld(p + o2) + ld(p + o3)) + mb * (ld(p + o4) + ld(p + o5) + ld(p + o6) + ld(p + o7)) + mc * ld(p + o8);
+    const a = acc + ((<usize>i) << 3);
+    store<f64>(a, load<f64>(a) + leaf(left, diff, v, load<f64>(norm + ((<usize>i) << 3)), cut));
+  }
+}
+
+function stump9x2(k: i32, pos: usize, norm: usize, acc: usize, m: i32): void {
+  const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5), o6 = off(k, 6), o7 = off(k, 7), o8 = off(k, 8);
+  const q0 = off(k + 1, 0), q1 = off(k + 1, 1), q2 = off(k + 1, 2), q3 = off(k + 1, 3), q4 = off(k + 1, 4), q5 = off(k + 1, 5), q6 = off(k + 1, 6), q7 = off(k + 1, 7), q8 = off(k + 1, 8);
+  const ma = mul(k, 0), mb = mul(k, 1), mc = mul(k, 2), na = mul(k + 1, 0), nb = mul(k + 1, 1), nc = mul(k + 1, 2);
+  const cut = f64at(gCut, k), left = f64at(gLeft, k), diff = f64at(gDiff, k);
+  const cut2 = f64at(gCut, k + 1), left2 = f64at(gLeft, k + 1), diff2 = f64at(gDiff, k + 1);
+  for (let i = 0; i < m; i++) {
+    const p = <usize>load<i32>(pos + ((<usize>i) << 2));
+    const f = load<f64>(norm + ((<usize>i) << 3));
+    const v = ma * (ld(p + o0) + ld(p + o1) + ld(p + o2) + ld(p + o3)) + mb * (ld(p + o4) + ld(p + o5) + ld(p + o6) + ld(p + o7)) + mc * ld(p + o8);
+    const w = na * (ld(p + q0) + ld(p + q1) + ld(p + q2) + ld(p + q3)) + nb * (ld(p + q4) + ld(p + q5) + ld(p + q6) + ld(p + q7)) + nc * ld(p + q8);
+    const a = acc + ((<usize>i) << 3);
+    store<f64>(a, load<f64>(a) + leaf(left, diff, v, f, cut) + leaf(left2, diff2, w, f, cut2));
+  }
+}
+
+/** Any corners (up to 12, coefficients in the mult table's place: see setCoef), one stump. */
+let gCoef: usize = 0;
+export function setCoef(coef: usize): void {
+  gCoef = coef;
+}
+
+function stumpAny(k: i32, pos: usize, norm: usize, acc: usize, m: i32): void {
+  const b = k * SLOTS;
+  let n = 0;
+  while (n < SLOTS && load<i32>(gCoef + ((<usize>(b + n)) << 2)) != 0) n++;
+  const cut = f64at(gCut, k), left = f64at(gLeft, k), diff = f64at(gDiff, k);
+  for (let i = 0; i < m; i++) {
+    const p = <usize>load<i32>(pos + ((<usize>i) << 2));
+    let v: i32 = 0;
+    for (let j = 0; j < n; j++) v += load<i32>(gCoef + ((<usize>(b + j)) << 2)) * ld(p + off(k, j));
+    const a = acc + ((<usize>i) << 3);
+    store<f64>(a, load<f64>(a) + leaf(left, diff, v, load<f64>(norm + ((<usize>i) << 3)), cut));
+  }
+}
+
+/** Stage s over the windows at pos[0..m): keeps the ones that reach the threshold, returns how many. */
+function runStage(s: i32, pos: usize, norm: usize, acc: usize, m: i32): i32 {
+  memory.fill(acc, 0, (<usize>m) << 3);
+  const g1 = load<i32>(gStageGroup + ((<usize>(s + 1)) << 2));
+  for (let g = load<i32>(gStageGroup + ((<usize>s) << 2)); g < g1; g++) {
+    const gp = gGroups + (<usize>(g * 3) << 2);
+    const form = load<i32>(gp);
+    let k = load<i32>(gp, 4);
+    const end = load<i32>(gp, 8);
+    if (form == 6) {
+      for (; k + 1 < end; k += 2) stump6x2(k, pos, norm, acc, m);
+      if (k < end) stump6(k, pos, norm, acc, m);
+    } else if (form == 8) {
+      for (; k + 1 < end; k += 2) stump8x2(k, pos, norm, acc, m);
+      if (k < end) stump8(k, pos, norm, acc, m);
+    } else if (form == 9) {
+      for (; k + 1 < end; k += 2) stump9x2(k, pos, norm, acc, m);
+      if (k < end) stump9(k, pos, norm, acc, m);
+    } else {
+      for (; k < end; k++) stumpAny(k, pos, norm, acc, m);
+    }
+  }
+  const t = f64at(gStageThr, s);
+  let n = 0;
+  for (let i = 0; i < m; i++) {
+    if (load<f64>(acc + ((<usize>i) << 3)) < t) continue;
+    store<i32>(pos + ((<usize>n) << 2), load<i32>(pos + ((<usize>i) << 2)));
+    store<f64>(norm + ((<usize>n) << 3), load<f64>(norm + ((<usize>i) << 3)));
+    n++;
+  }
+  return n;
+}
+
+/**
+ * One pyramid level (see scanLevelPlan in src/scan-scale.ts): `sum` and `sq` are the integrals
+ * (i32, `stride` per row), windows at x in [0, cols), y in [0, rows) every `step`, base window
+ * winW x winH. Leaves the hits' positions (byte offsets, 4 * (y * stride + x)), in OpenCV's order,
+ * at the scratch `pos` and returns how many.
+ */
+export function scanLevel(sum: usize, sq: usize, stride: i32, cols: i32, rows: i32, step: i32, winW: i32, winH: i32): i32 {
+  const perRow = (cols + step - 1) / step;
+  const n0 = <usize>((stride + 1) << 2);
+  const n1 = <usize>((stride + winW - 1) << 2);
+  const n2 = <usize>(((winH - 1) * stride + 1) << 2);
+  const n3 = <usize>(((winH - 1) * stride + winW - 1) << 2);
+  const area = <f64>((winW - 2) * (winH - 2));
+  const rowNorm = gRowNorm, rowLive = gRowLive, rowLiveNorm = gRowLiveNorm, rowState = gRowState;
+  const pos = gPos, norm = gNorm;
+  const step4 = <usize>(step << 2);
+  let m = 0;
+  let hits = 0;
+  let bandRows = 0;
+  for (let y = 0; y < rows; y += step) {
+    const base = <usize>((y * stride) << 2);
+    let live = 0;
+    let p = base;
+    for (let j = 0; j < perRow; j++, p += step4) {
+      const valsum: i32 = ld(sum + p + n0) - ld(sum + p + n1) - ld(sum + p + n2) + ld(sum + p + n3);
+      const valsq: u32 = <u32>(ld(sq + p + n0) - ld(sq + p + n1) - ld(sq + p + n2) + ld(sq + p + n3));
+      const nf: f64 = area * <f64>valsq - <f64>valsum * <f64>valsum;
+      let f: f64 = 0;
+      if (nf > 0) {
+        f = <f64><f32>(1.0 / Math.sqrt(nf));
+        if (!(area * f < 0.1)) f = 0;
+      }
+      store<f64>(rowNorm + ((<usize>j) << 3), f);
+      store<u8>(rowState + <usize>j, f == 0 ? FLAT : REJECTED);
+      if (f != 0) {
+        store<i32>(rowLive + ((<usize>live) << 2), <i32>p);
+        store<f64>(rowLiveNorm + ((<usize>live) << 3), f);
+        live++;
+      }
+    }
+    if (live != 0) {
+    const passed = runStage(0, rowLive, rowLiveNorm, gRowAcc, live);
+    for (let i = 0; i < passed; i++) {
+      const j = (<i32>(<usize>load<i32>(rowLive + ((<usize>i) << 2)) - base) >> 2) / step;
+      store<u8>(rowState + <usize>j, PASSED);
+    }
+    // OpenCV's walk: a flat window is passed over; after one the first stage rejects, the next is not tried.
+    for (let j = 0; j < perRow; j++) {
+      const state = load<u8>(rowState + <usize>j);
+      if (state == FLAT) continue;
+      if (state == REJECTED) {
+        j++;
+        continue;
+      }
+      store<i32>(pos + ((<usize>m) << 2), <i32>(base + <usize>(j * step) * 4));
+      store<f64>(norm + ((<usize>m) << 3), load<f64>(rowNorm + ((<usize>j) << 3)));
+      m++;
+    }
+    }
+    // Later stages run on a band of rows at a time, while its part of the integrals is in cache.
+    if (++bandRows >= gBand || y + step >= rows) {
+      for (let s = 1; s < gStageCount && m > 0; s++) m = runStage(s, pos, norm, gAcc, m);
+      memory.copy(gOut + ((<usize>hits) << 2), pos, (<usize>m) << 2);
+      hits += m;
+      m = 0;
+      bandRows = 0;
+    }
+  }
+  return hits;
+}
