@@ -287,3 +287,105 @@ export function scanLevel(sum: usize, sq: usize, stride: i32, cols: i32, rows: i
   }
   return hits;
 }
+
+// ---- Pyramid levels: resize (OpenCV's INTER_LINEAR_EXACT) and integral images -------------------
+
+/**
+ * The plan's corner offsets for a level of `stride` (see the note at the top): per stump, 12 slots
+ * of base + 4 * (y * stride + x), base being `tilt` for stumps on the tilted integral, else `sum`.
+ */
+export function setOffsets(cornerX: usize, cornerY: usize, tiltedFlags: usize, n: i32, stride: i32, sum: i32, tilt: i32): void {
+  for (let k = 0; k < n; k++) {
+    const base = load<u8>(tiltedFlags + <usize>k) ? tilt : sum;
+    for (let j = k * SLOTS, e = j + SLOTS; j < e; j++) {
+      const a = (<usize>j) << 2;
+      store<i32>(gOffs + a, base + 4 * (load<i32>(cornerY + a) * stride + load<i32>(cornerX + a)));
+    }
+  }
+}
+
+/** One source row (at `src`) filtered horizontally into 8.8 fixed point (hline in resize-linear-exact.ts). */
+function hline(src: usize, xOff: usize, xW: usize, xmin: i32, xmax: i32, xlast: i32, dw: i32, out: usize): void {
+  const first = (<i32>load<u8>(src)) << 8;
+  let d = 0;
+  for (; d < xmin; d++) store<i32>(out + ((<usize>d) << 2), first);
+  for (; d < xmax; d++) {
+    const o = src + <usize>load<i32>(xOff + ((<usize>d) << 2));
+    const w1 = load<i32>(xW + ((<usize>d) << 2));
+    store<i32>(out + ((<usize>d) << 2), <i32>load<u8>(o) * (256 - w1) + <i32>load<u8>(o, 1) * w1);
+  }
+  const lastV = (<i32>load<u8>(src + <usize>xlast)) << 8;
+  for (; d < dw; d++) store<i32>(out + ((<usize>d) << 2), lastV);
+}
+
+/**
+ * resizeGrayLinearExact of resize-linear-exact.ts, step for step, with the axis plans computed by
+ * JS (offsets and weights as i32 arrays; x/y min, max and last in `lim`, 6 i32). `rows` holds two
+ * i32 lines of dw.
+ */
+export function resizeLinearExact(src: usize, sw: i32, dw: i32, dh: i32, xOff: usize, xW: usize, yOff: usize, yW: usize, lim: usize, rows: usize, dst: usize): void {
+  const xmin = load<i32>(lim), xmax = load<i32>(lim, 4), xlast = load<i32>(lim, 8);
+  const ymin = load<i32>(lim, 12), ymax = load<i32>(lim, 16), ylast = load<i32>(lim, 20);
+  let rowA = rows;
+  let rowB = rows + ((<usize>dw) << 2);
+  let rowAIndex = -1;
+  let rowBIndex = -1;
+  for (let y = 0; y < dh; y++) {
+    const o = dst + <usize>(y * dw);
+    const border = y < ymin || y >= ymax;
+    const sy = border ? (y < ymin ? 0 : ylast) : load<i32>(yOff + ((<usize>y) << 2));
+    const sy1 = border ? sy : sy + 1;
+    if (rowAIndex != sy) {
+      if (rowBIndex == sy) {
+        const t = rowA;
+        rowA = rowB;
+        rowB = t;
+        rowAIndex = sy;
+        rowBIndex = -1;
+      } else {
+        hline(src + <usize>(sy * sw), xOff, xW, xmin, xmax, xlast, dw, rowA);
+        rowAIndex = sy;
+      }
+    }
+    if (border) {
+      for (let x = 0; x < dw; x++) store<u8>(o + <usize>x, <u8>((load<i32>(rowA + ((<usize>x) << 2)) + 128) >> 8));
+      continue;
+    }
+    if (rowBIndex != sy1) {
+      hline(src + <usize>(sy1 * sw), xOff, xW, xmin, xmax, xlast, dw, rowB);
+      rowBIndex = sy1;
+    }
+    const w1 = load<i32>(yW + ((<usize>y) << 2));
+    const w0 = 256 - w1;
+    for (let x = 0; x < dw; x++) {
+      const a = (<usize>x) << 2;
+      store<u8>(o + <usize>x, <u8>(<u32>(load<i32>(rowA + a) * w0 + load<i32>(rowB + a) * w1 + 32768) >> 16));
+    }
+  }
+}
+
+/** integralSums of integral.ts: sum and squared sum, i32 (wrapping), stride width + 1. */
+export function integralSums(img: usize, width: i32, height: i32, sum: usize, sq: usize): void {
+  const stride = width + 1;
+  memory.fill(sum, 0, (<usize>stride) << 2);
+  memory.fill(sq, 0, (<usize>stride) << 2);
+  for (let y = 0; y < height; y++) {
+    const row = sum + ((<usize>((y + 1) * stride)) << 2);
+    const qrow = sq + ((<usize>((y + 1) * stride)) << 2);
+    const prev = row - ((<usize>stride) << 2);
+    const qprev = qrow - ((<usize>stride) << 2);
+    const src = img + <usize>(y * width);
+    let s: i32 = 0;
+    let q: i32 = 0;
+    store<i32>(row, 0);
+    store<i32>(qrow, 0);
+    for (let x = 0; x < width; x++) {
+      const v = <i32>load<u8>(src + <usize>x);
+      s += v;
+      q += v * v;
+      const a = (<usize>(x + 1)) << 2;
+      store<i32>(row + a, load<i32>(prev + a) + s);
+      store<i32>(qrow + a, load<i32>(qprev + a) + q);
+    }
+  }
+}

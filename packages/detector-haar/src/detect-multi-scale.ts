@@ -166,31 +166,17 @@ function workspace(entries: number, withTilted: boolean): Workspace {
 
 function rawHits({ cc, plan }: Prepared, image: HaarImage, o: ResolvedHaarOptions, wasm: WasmScanner | undefined): Box[] {
   const { width, height } = image;
-  const gray = image.channels === 1 ? Uint8Array.from(image.data) : rgbToGray(image.data as Uint8Array, width, height);
   const levels = pyramidLevels(width, height, cc.width, cc.height, o);
   const boxes: Box[] = [];
   if (levels.length === 0) return boxes;
+  if (wasm && plan) return rawHitsWasm(cc, plan, wasm, image, levels);
+  const gray = image.channels === 1 ? Uint8Array.from(image.data) : rgbToGray(image.data as Uint8Array, width, height);
   // Buffers sized for the first (largest) level, reused by the smaller ones (and the next call).
   const maxW = levels[0]!.width;
   const maxH = levels[0]!.height;
-  const ws = workspace((maxW + 1) * (maxH + 1), cc.hasTilted && !wasm);
-  const { resized } = ws;
-  let { sum, sqsum } = ws;
-  let tilted = cc.hasTilted ? ws.tilted : undefined;
-  if (wasm && plan) {
-    // The integrals live in the module's memory; scratch sized for the largest row and level.
-    let perRow = 0;
-    let windows = 0;
-    for (const lv of levels) {
-      const cols = lv.width + 1 - cc.width;
-      const rows = lv.height + 1 - cc.height;
-      if (cols <= 0 || rows <= 0) continue;
-      const r = Math.ceil(cols / lv.step);
-      perRow = Math.max(perRow, r);
-      windows = Math.max(windows, r * Math.ceil(rows / lv.step));
-    }
-    ({ sum, sqsum, tilted } = wasm.begin(plan, (maxW + 1) * (maxH + 1), perRow, windows, cc.hasTilted));
-  }
+  const ws = workspace((maxW + 1) * (maxH + 1), cc.hasTilted);
+  const { resized, sum, sqsum } = ws;
+  const tilted = cc.hasTilted ? ws.tilted : undefined;
   const offsets = new Int32Array(cc.rect.length);
   const offsetsPlan = plan ? new Int32Array(plan.cornerX.length) : undefined;
   const hx: number[] = [];
@@ -205,29 +191,68 @@ function rawHits({ cc, plan }: Prepared, image: HaarImage, o: ResolvedHaarOption
     integralSums(img, lv.width, lv.height, sum, sqsum);
     if (tilted) tiltedIntegral(img, lv.width, lv.height, tilted);
     const stride = lv.width + 1;
+    const level: ScaleLevel = {
+      sum,
+      sqsum,
+      tilted,
+      stride,
+      cols,
+      rows,
+      step: lv.step,
+      offsets: plan ? offsets : cornerOffsets(cc, stride, offsets),
+      plan,
+      planOffsets: plan ? planOffsets(plan, stride, offsetsPlan) : undefined,
+      scratch,
+    };
     hx.length = 0;
     hy.length = 0;
-    if (wasm && plan) {
-      wasm.scan(cc, stride, cols, rows, lv.step, hx, hy);
-    } else {
-      const level: ScaleLevel = {
-        sum,
-        sqsum,
-        tilted,
-        stride,
-        cols,
-        rows,
-        step: lv.step,
-        offsets: plan ? offsets : cornerOffsets(cc, stride, offsets),
-        plan,
-        planOffsets: plan ? planOffsets(plan, stride, offsetsPlan) : undefined,
-        scratch,
-      };
-      scanLevel(cc, level, hx, hy);
-    }
-    for (let i = 0; i < hx.length; i++) {
-      boxes.push({ x: roundHalfEven(f32(hx[i]! * lv.scale)), y: roundHalfEven(f32(hy[i]! * lv.scale)), width: lv.windowWidth, height: lv.windowHeight });
-    }
+    scanLevel(cc, level, hx, hy);
+    pushBoxes(boxes, lv, hx, hy);
+  }
+  return boxes;
+}
+
+function pushBoxes(boxes: Box[], lv: PyramidLevel, hx: number[], hy: number[]): void {
+  for (let i = 0; i < hx.length; i++) {
+    boxes.push({ x: roundHalfEven(f32(hx[i]! * lv.scale)), y: roundHalfEven(f32(hy[i]! * lv.scale)), width: lv.windowWidth, height: lv.windowHeight });
+  }
+}
+
+/**
+ * rawHits on the WebAssembly module: the gray image, the pyramid levels (resize and integrals) and
+ * the scan in its memory; the tilted integral (cascades with tilted features) still in JS.
+ */
+function rawHitsWasm(cc: CompiledCascade, plan: StumpPlan, wasm: WasmScanner, image: HaarImage, levels: PyramidLevel[]): Box[] {
+  const { width, height } = image;
+  const boxes: Box[] = [];
+  // Scratch sized for the largest row and level.
+  let perRow = 0;
+  let windows = 0;
+  for (const lv of levels) {
+    const cols = lv.width + 1 - cc.width;
+    const rows = lv.height + 1 - cc.height;
+    if (cols <= 0 || rows <= 0) continue;
+    const r = Math.ceil(cols / lv.step);
+    perRow = Math.max(perRow, r);
+    windows = Math.max(windows, r * Math.ceil(rows / lv.step));
+  }
+  const maxW = levels[0]!.width;
+  const maxH = levels[0]!.height;
+  const { gray, tilted } = wasm.begin(plan, width, height, (maxW + 1) * (maxH + 1), perRow, windows, cc.hasTilted);
+  if (image.channels === 1) gray.set(image.data);
+  else rgbToGray(image.data as Uint8Array, width, height, gray);
+  const hx: number[] = [];
+  const hy: number[] = [];
+  for (const lv of levels) {
+    const cols = lv.width + 1 - cc.width;
+    const rows = lv.height + 1 - cc.height;
+    if (cols <= 0 || rows <= 0) continue;
+    const img = wasm.level(lv.width, lv.height);
+    if (tilted) tiltedIntegral(img, lv.width, lv.height, tilted);
+    hx.length = 0;
+    hy.length = 0;
+    wasm.scan(cc, lv.width + 1, cols, rows, lv.step, hx, hy);
+    pushBoxes(boxes, lv, hx, hy);
   }
   return boxes;
 }

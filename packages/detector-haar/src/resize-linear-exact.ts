@@ -1,7 +1,7 @@
 import { roundHalfEven } from './rounding.js';
 
 /** Source offsets and 8-bit fixed-point weights along one axis of a bilinear resize. */
-interface AxisPlan {
+export interface AxisPlan {
   offset: Int32Array;
   /** Weight of `offset + 1`, in 1/256; the weight of `offset` is 256 minus it. */
   weight: Int32Array;
@@ -11,7 +11,7 @@ interface AxisPlan {
   last: number;
 }
 
-function planAxis(srcSize: number, dstSize: number): AxisPlan {
+export function planAxis(srcSize: number, dstSize: number): AxisPlan {
   // OpenCV derives the scale from the sizes (dst/src), then inverts it, both in double.
   const scale = 1 / (dstSize / srcSize);
   const offset = new Int32Array(dstSize);

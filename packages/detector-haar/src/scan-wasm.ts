@@ -1,4 +1,5 @@
 import type { CompiledCascade } from './compiled-cascade.js';
+import { planAxis } from './resize-linear-exact.js';
 import { SLOTS, type StumpPlan } from './stump-plan.js';
 import { CASCADE_WASM_BASE64 } from './wasm/cascade-wasm.js';
 
@@ -17,6 +18,9 @@ interface CascadeExports {
   setBand(rows: number): void;
   setCoef(coef: number): void;
   scanLevel(sum: number, sq: number, stride: number, cols: number, rows: number, step: number, winW: number, winH: number): number;
+  setOffsets(cornerX: number, cornerY: number, tiltedFlags: number, n: number, stride: number, sum: number, tilt: number): void;
+  resizeLinearExact(src: number, sw: number, dw: number, dh: number, xOff: number, xW: number, yOff: number, yW: number, lim: number, rows: number, dst: number): void;
+  integralSums(img: number, width: number, height: number, sum: number, sq: number): void;
 }
 
 let ready: WasmScanner | undefined;
@@ -113,9 +117,10 @@ function tablesOf(plan: StumpPlan): PlanTables {
 }
 
 /** Views of the module's memory for one detection, laid out by {@link WasmScanner.begin}. */
-export interface WasmLevelBuffers {
-  sum: Int32Array;
-  sqsum: Int32Array;
+export interface WasmBuffers {
+  /** The image in gray, for the caller to fill. */
+  gray: Uint8Array<ArrayBuffer>;
+  /** The tilted integral, for the caller to fill per level (cascades with tilted features). */
   tilted: Int32Array | undefined;
 }
 
@@ -124,25 +129,21 @@ const align = (n: number) => (n + 7) & ~7;
 export class WasmScanner {
   private readonly x: CascadeExports;
   private plan: StumpPlan | undefined;
-  private tables: PlanTables | undefined;
-  private offsPtr = 0;
-  private sumPtr = 0;
-  private sqPtr = 0;
-  private tiltPtr = 0;
-  private posPtr = 0;
-  private offs = new Int32Array(0);
-  private lastStride = -1;
+  private n = 0;
+  private p = {} as Record<'cornerX' | 'cornerY' | 'tiltedFlags' | 'sum' | 'sq' | 'tilt' | 'gray' | 'level' | 'rows' | 'xOff' | 'xW' | 'yOff' | 'yW' | 'lim' | 'out', number>;
+  private imageW = 0;
+  private imageH = 0;
 
   constructor(x: CascadeExports) {
     this.x = x;
   }
 
   /**
-   * Lays out the memory for a detection with this plan: integrals of up to `entries` values, rows
-   * of up to `perRow` windows and levels of up to `windows` windows. Returns views of the integral
-   * images for the caller to fill, valid until the next begin().
+   * Lays out the memory for a detection with this plan on an imageW x imageH image: integrals of up
+   * to `entries` values, rows of up to `perRow` windows and levels of up to `windows` windows.
+   * Returns views for the caller to fill, valid until the next begin().
    */
-  begin(plan: StumpPlan, entries: number, perRow: number, windows: number, withTilted: boolean): WasmLevelBuffers {
+  begin(plan: StumpPlan, imageW: number, imageH: number, entries: number, perRow: number, windows: number, withTilted: boolean): WasmBuffers {
     const t = tablesOf(plan);
     const n = t.cut.length;
     let at = 16;
@@ -151,7 +152,11 @@ export class WasmScanner {
       at = align(at + bytes);
       return p;
     };
+    // The plan region comes first and does not move, so it is written once per plan.
     const offs = take(n * SLOTS * 4);
+    const cornerX = take(n * SLOTS * 4);
+    const cornerY = take(n * SLOTS * 4);
+    const tiltedFlags = take(n);
     const mult = take(n * 12);
     const coef = take(n * SLOTS * 4);
     const cut = take(n * 8);
@@ -160,9 +165,23 @@ export class WasmScanner {
     const stageThr = take(t.stageThr.length * 8);
     const stageGroup = take(t.stageGroup.length * 4);
     const groups = take(t.groups.length * 4);
-    const sum = take(entries * 4);
-    const sq = take(entries * 4);
-    const tilt = withTilted ? take(entries * 4) : 0;
+    const p = {
+      cornerX,
+      cornerY,
+      tiltedFlags,
+      sum: take(entries * 4),
+      sq: take(entries * 4),
+      tilt: withTilted ? take(entries * 4) : 0,
+      gray: take(imageW * imageH),
+      level: take(entries),
+      rows: take(imageW * 8),
+      xOff: take(imageW * 4),
+      xW: take(imageW * 4),
+      yOff: take(imageH * 4),
+      yW: take(imageH * 4),
+      lim: take(6 * 4),
+      out: 0,
+    };
     const rowNorm = take(perRow * 8);
     const rowLive = take(perRow * 4);
     const rowLiveNorm = take(perRow * 8);
@@ -171,13 +190,14 @@ export class WasmScanner {
     const pos = take(windows * 4);
     const norm = take(windows * 8);
     const acc = take(windows * 8);
-    const out = take(windows * 4);
+    p.out = take(windows * 4);
     const mem = this.x.memory;
-    const grown = at > mem.buffer.byteLength;
-    if (grown) mem.grow(Math.ceil((at - mem.buffer.byteLength) / 65536));
+    if (at > mem.buffer.byteLength) mem.grow(Math.ceil((at - mem.buffer.byteLength) / 65536));
     const buf = mem.buffer;
-    // The plan region comes first and does not move, so it is written once per plan.
     if (this.plan !== plan) {
+      new Int32Array(buf, cornerX, n * SLOTS).set(t.cornerX);
+      new Int32Array(buf, cornerY, n * SLOTS).set(t.cornerY);
+      new Uint8Array(buf, tiltedFlags, n).set(t.tilted);
       new Int32Array(buf, mult, n * 3).set(t.mult);
       new Int32Array(buf, coef, n * SLOTS).set(t.coef);
       new Float64Array(buf, cut, n).set(t.cut);
@@ -189,45 +209,50 @@ export class WasmScanner {
       this.x.setPlan(offs, mult, cut, left, diff, stageThr, stageGroup, groups, t.stageThr.length);
       this.x.setCoef(coef);
       this.plan = plan;
-      this.tables = t;
+      this.n = n;
     }
-    this.x.setScratch(rowNorm, rowLive, rowLiveNorm, rowAcc, rowState, pos, norm, acc, out);
-    this.offsPtr = offs;
-    this.sumPtr = sum;
-    this.sqPtr = sq;
-    this.tiltPtr = tilt;
-    this.posPtr = out;
-    this.offs = new Int32Array(buf, offs, n * SLOTS);
-    this.lastStride = -1;
+    this.x.setScratch(rowNorm, rowLive, rowLiveNorm, rowAcc, rowState, pos, norm, acc, p.out);
+    this.p = p;
+    this.imageW = imageW;
+    this.imageH = imageH;
     return {
-      sum: new Int32Array(buf, sum, entries),
-      sqsum: new Int32Array(buf, sq, entries),
-      tilted: withTilted ? new Int32Array(buf, tilt, entries) : undefined,
+      gray: new Uint8Array(buf, p.gray, imageW * imageH),
+      tilted: withTilted ? new Int32Array(buf, p.tilt, entries) : undefined,
     };
   }
 
   /**
-   * Scans one level whose integrals were written to the views begin() returned; pushes the hits'
-   * top-left corners (level pixels), in OpenCV's order.
+   * Builds a level of w x h: the gray image resized as OpenCV does (resizeGrayLinearExact), its
+   * integrals, and the plan's corner offsets for its stride. Returns the level image.
    */
-  scan(cc: CompiledCascade, stride: number, cols: number, rows: number, step: number, hitsX: number[], hitsY: number[]): void {
-    const t = this.tables!;
-    if (stride !== this.lastStride) {
-      // Corner offsets in bytes, with the base address of the integral each stump reads.
-      const O = this.offs;
-      const { cornerX, cornerY, tilted } = t;
-      for (let k = 0; k < tilted.length; k++) {
-        const base = tilted[k] ? this.tiltPtr : this.sumPtr;
-        for (let j = k * SLOTS; j < (k + 1) * SLOTS; j++) O[j] = base + 4 * (cornerY[j]! * stride + cornerX[j]!);
-      }
-      this.lastStride = stride;
+  level(w: number, h: number): Uint8Array {
+    const { p, x } = this;
+    const buf = x.memory.buffer;
+    let img = p.gray;
+    if (w !== this.imageW || h !== this.imageH) {
+      const ax = planAxis(this.imageW, w);
+      const ay = planAxis(this.imageH, h);
+      new Int32Array(buf, p.xOff, w).set(ax.offset);
+      new Int32Array(buf, p.xW, w).set(ax.weight);
+      new Int32Array(buf, p.yOff, h).set(ay.offset);
+      new Int32Array(buf, p.yW, h).set(ay.weight);
+      new Int32Array(buf, p.lim, 6).set([ax.min, ax.max, ax.last, ay.min, ay.max, ay.last]);
+      x.resizeLinearExact(p.gray, this.imageW, w, h, p.xOff, p.xW, p.yOff, p.yW, p.lim, p.rows, p.level);
+      img = p.level;
     }
-    const m = this.x.scanLevel(this.sumPtr, this.sqPtr, stride, cols, rows, step, cc.width, cc.height);
-    const pos = new Int32Array(this.x.memory.buffer, this.posPtr, m);
+    x.integralSums(img, w, h, p.sum, p.sq);
+    x.setOffsets(p.cornerX, p.cornerY, p.tiltedFlags, this.n, w + 1, p.sum, p.tilt);
+    return new Uint8Array(buf, img, w * h);
+  }
+
+  /** Scans the last level built; pushes the hits' top-left corners (level pixels), in OpenCV's order. */
+  scan(cc: CompiledCascade, stride: number, cols: number, rows: number, step: number, hitsX: number[], hitsY: number[]): void {
+    const m = this.x.scanLevel(this.p.sum, this.p.sq, stride, cols, rows, step, cc.width, cc.height);
+    const out = new Int32Array(this.x.memory.buffer, this.p.out, m);
     for (let i = 0; i < m; i++) {
-      const p = pos[i]! >> 2;
-      const y = Math.floor(p / stride);
-      hitsX.push(p - y * stride);
+      const q = out[i]! >> 2;
+      const y = Math.floor(q / stride);
+      hitsX.push(q - y * stride);
       hitsY.push(y);
     }
   }
