@@ -2,7 +2,9 @@
 // scripts/build-wasm.mjs into src/wasm/cascade-wasm.ts. It is scanLevelPlan of src/scan-scale.ts with
 // the kernels of src/stump-kernels.ts, operation for operation: feature values in wrapping i32, the
 // variance factor, the comparison with the cut and the leaf additions in f64 in the same order, so
-// the hits are bit-identical to the JS path (and to OpenCV's).
+// the hits are bit-identical to the JS path (and to OpenCV's). Differences in how, not what: the
+// first two stages run on every window of a row with SIMD (denseStage; OpenCV's walk is replayed on
+// their results), later stages band by band; the pyramid's resize and integrals are here too.
 //
 // Memory is laid out by the JS side; every pointer below is a byte address in this module's memory.
 // Plan corner offsets are byte offsets that already include the base address of the integral the
@@ -21,24 +23,21 @@ let gGroups: usize = 0; // i32 x3 per group: form, start, end
 let gStageCount: i32 = 0;
 // Scratch, set by setScratch.
 let gRowNorm: usize = 0; // f64 per window of a row
-let gRowLive: usize = 0; // i32
-let gRowLiveNorm: usize = 0; // f64
 let gRowAcc: usize = 0; // f64
 let gRowState: usize = 0; // u8
 let gPos: usize = 0; // i32 per window of a level
 let gNorm: usize = 0; // f64
 let gAcc: usize = 0; // f64
 let gOut: usize = 0; // i32 per hit
-let gBand: i32 = 8;
-
-export function setBand(b: i32): void {
-  gBand = b;
-}
+/** Rows of windows per band (later stages run band by band). */
+const gBand: i32 = 8;
 
 const SLOTS: i32 = 12;
 const FLAT: u8 = 0;
 const REJECTED: u8 = 1;
 const PASSED: u8 = 2;
+/** Passed stage 0, failed a later dense stage. */
+const DEAD: u8 = 3;
 
 export function setPlan(offs: usize, mult: usize, cut: usize, left: usize, diff: usize, stageThr: usize, stageGroup: usize, groups: usize, stageCount: i32): void {
   gOffs = offs;
@@ -52,11 +51,9 @@ export function setPlan(offs: usize, mult: usize, cut: usize, left: usize, diff:
   gStageCount = stageCount;
 }
 
-export function setScratch(rowNorm: usize, rowLive: usize, rowLiveNorm: usize, rowAcc: usize, rowState: usize, pos: usize, norm: usize, acc: usize, out: usize): void {
+export function setScratch(rowNorm: usize, rowAcc: usize, rowState: usize, pos: usize, norm: usize, acc: usize, out: usize): void {
   gOut = out;
   gRowNorm = rowNorm;
-  gRowLive = rowLive;
-  gRowLiveNorm = rowLiveNorm;
   gRowAcc = rowAcc;
   gRowState = rowState;
   gPos = pos;
@@ -217,6 +214,97 @@ function runStage(s: i32, pos: usize, norm: usize, acc: usize, m: i32): i32 {
   return n;
 }
 
+// ---- Dense SIMD stages: every window of a row, four at a time ------------------------------------
+// The first gDense stages run on all the windows of a row (flat ones and ones OpenCV skips
+// included: their results are not used), four adjacent windows per i32x4: their corners are
+// adjacent in memory (step 1) or every other value (step 2, one shuffle). The float part is the
+// scalar kernels' operations in f64x2 lanes: v * norm >= cut, left + diff * (0 or 1), acc + leaf.
+const gDense: i32 = 2;
+
+/** Corner values of four windows `step` apart (T: u32 for step 1, u64 for step 2). */
+@inline function L4<T>(a: usize): v128 {
+  if (sizeof<T>() == 8) return i32x4.shuffle(v128.load(a), v128.load(a, 16), 0, 2, 4, 6);
+  return v128.load(a);
+}
+
+@inline function accum4(accp: usize, normp: usize, v: v128, cut: v128, left: v128, diff: v128): void {
+  const one = f64x2.splat(1.0);
+  const lo = f64x2.convert_low_i32x4_s(v);
+  const hi = f64x2.convert_low_i32x4_s(i32x4.shuffle(v, v, 2, 3, 0, 1));
+  const b0 = v128.and(f64x2.ge(f64x2.mul(lo, v128.load(normp)), cut), one);
+  const b1 = v128.and(f64x2.ge(f64x2.mul(hi, v128.load(normp, 16)), cut), one);
+  v128.store(accp, f64x2.add(v128.load(accp), f64x2.add(left, f64x2.mul(diff, b0))));
+  v128.store(accp, f64x2.add(v128.load(accp, 16), f64x2.add(left, f64x2.mul(diff, b1))), 16);
+}
+
+@inline function V(a: usize, o: usize): v128 {
+  return v128.load(a + o);
+}
+
+function denseStump<T>(k: i32, form: i32, base: usize, chunks: i32, norm: usize, acc: usize): void {
+  const adv: usize = sizeof<T>() == 8 ? 32 : 16;
+  const cut = f64x2.splat(f64at(gCut, k)), left = f64x2.splat(f64at(gLeft, k)), diff = f64x2.splat(f64at(gDiff, k));
+  let p = base;
+  if (form == 6) {
+    const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5);
+    const ma = i32x4.splat(mul(k, 0)), mb = i32x4.splat(mul(k, 1));
+    for (let c = 0; c < chunks; c++, p += adv) {
+      const v = i32x4.add(
+        i32x4.mul(ma, i32x4.sub(i32x4.sub(i32x4.add(L4<T>(p + o0), L4<T>(p + o1)), L4<T>(p + o2)), L4<T>(p + o3))),
+        i32x4.mul(mb, i32x4.sub(L4<T>(p + o4), L4<T>(p + o5))),
+      );
+      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, diff);
+    }
+  } else if (form == 8) {
+    const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5), o6 = off(k, 6), o7 = off(k, 7);
+    const ma = i32x4.splat(mul(k, 0)), mb = i32x4.splat(mul(k, 1));
+    for (let c = 0; c < chunks; c++, p += adv) {
+      const v = i32x4.add(
+        i32x4.mul(ma, i32x4.add(i32x4.sub(i32x4.sub(L4<T>(p + o0), L4<T>(p + o1)), L4<T>(p + o2)), L4<T>(p + o3))),
+        i32x4.mul(mb, i32x4.add(i32x4.sub(i32x4.sub(L4<T>(p + o4), L4<T>(p + o5)), L4<T>(p + o6)), L4<T>(p + o7))),
+      );
+      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, diff);
+    }
+  } else if (form == 9) {
+    const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5), o6 = off(k, 6), o7 = off(k, 7), o8 = off(k, 8);
+    const ma = i32x4.splat(mul(k, 0)), mb = i32x4.splat(mul(k, 1)), mc = i32x4.splat(mul(k, 2));
+    for (let c = 0; c < chunks; c++, p += adv) {
+      const v = i32x4.add(
+        i32x4.add(
+          i32x4.mul(ma, i32x4.add(i32x4.add(i32x4.add(L4<T>(p + o0), L4<T>(p + o1)), L4<T>(p + o2)), L4<T>(p + o3))),
+          i32x4.mul(mb, i32x4.add(i32x4.add(i32x4.add(L4<T>(p + o4), L4<T>(p + o5)), L4<T>(p + o6)), L4<T>(p + o7))),
+        ),
+        i32x4.mul(mc, L4<T>(p + o8)),
+      );
+      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, diff);
+    }
+  } else {
+    const b = k * SLOTS;
+    let n = 0;
+    while (n < SLOTS && load<i32>(gCoef + ((<usize>(b + n)) << 2)) != 0) n++;
+    for (let c = 0; c < chunks; c++, p += adv) {
+      let v = i32x4.splat(0);
+      for (let j = 0; j < n; j++) v = i32x4.add(v, i32x4.mul(i32x4.splat(load<i32>(gCoef + ((<usize>(b + j)) << 2))), L4<T>(p + off(k, j))));
+      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, diff);
+    }
+  }
+}
+
+/** Stage s sums of the `chunks` * 4 windows of a row (positions base, base + step...) into acc. */
+function denseStage(s: i32, two: bool, base: usize, chunks: i32, norm: usize, acc: usize): void {
+  memory.fill(acc, 0, (<usize>chunks) << 5);
+  const g1 = load<i32>(gStageGroup + ((<usize>(s + 1)) << 2));
+  for (let g = load<i32>(gStageGroup + ((<usize>s) << 2)); g < g1; g++) {
+    const gp = gGroups + (<usize>(g * 3) << 2);
+    const form = load<i32>(gp);
+    const end = load<i32>(gp, 8);
+    for (let k = load<i32>(gp, 4); k < end; k++) {
+      if (two) denseStump<u64>(k, form, base, chunks, norm, acc);
+      else denseStump<u32>(k, form, base, chunks, norm, acc);
+    }
+  }
+}
+
 /**
  * One pyramid level (see scanLevelPlan in src/scan-scale.ts): `sum` and `sq` are the integrals
  * (i32, `stride` per row), windows at x in [0, cols), y in [0, rows) every `step`, base window
@@ -230,7 +318,7 @@ export function scanLevel(sum: usize, sq: usize, stride: i32, cols: i32, rows: i
   const n2 = <usize>(((winH - 1) * stride + 1) << 2);
   const n3 = <usize>(((winH - 1) * stride + winW - 1) << 2);
   const area = <f64>((winW - 2) * (winH - 2));
-  const rowNorm = gRowNorm, rowLive = gRowLive, rowLiveNorm = gRowLiveNorm, rowState = gRowState;
+  const rowNorm = gRowNorm, rowState = gRowState;
   const pos = gPos, norm = gNorm;
   const step4 = <usize>(step << 2);
   let m = 0;
@@ -251,34 +339,47 @@ export function scanLevel(sum: usize, sq: usize, stride: i32, cols: i32, rows: i
       }
       store<f64>(rowNorm + ((<usize>j) << 3), f);
       store<u8>(rowState + <usize>j, f == 0 ? FLAT : REJECTED);
-      if (f != 0) {
-        store<i32>(rowLive + ((<usize>live) << 2), <i32>p);
-        store<f64>(rowLiveNorm + ((<usize>live) << 3), f);
-        live++;
-      }
+      if (f != 0) live++;
     }
     if (live != 0) {
-    const passed = runStage(0, rowLive, rowLiveNorm, gRowAcc, live);
-    for (let i = 0; i < passed; i++) {
-      const j = (<i32>(<usize>load<i32>(rowLive + ((<usize>i) << 2)) - base) >> 2) / step;
-      store<u8>(rowState + <usize>j, PASSED);
-    }
-    // OpenCV's walk: a flat window is passed over; after one the first stage rejects, the next is not tried.
-    for (let j = 0; j < perRow; j++) {
-      const state = load<u8>(rowState + <usize>j);
-      if (state == FLAT) continue;
-      if (state == REJECTED) {
-        j++;
-        continue;
+      // The first stages on every window of the row (SIMD), then OpenCV's walk over the results.
+      const chunks = (perRow + 3) >> 2;
+      const acc = gRowAcc;
+      denseStage(0, step == 2, base, chunks, rowNorm, acc);
+      const t0 = f64at(gStageThr, 0);
+      let alive = 0;
+      for (let j = 0; j < perRow; j++) {
+        if (load<u8>(rowState + <usize>j) == FLAT) continue;
+        const ok = load<f64>(acc + ((<usize>j) << 3)) >= t0;
+        store<u8>(rowState + <usize>j, ok ? PASSED : REJECTED);
+        if (ok) alive++;
       }
-      store<i32>(pos + ((<usize>m) << 2), <i32>(base + <usize>(j * step) * 4));
-      store<f64>(norm + ((<usize>m) << 3), load<f64>(rowNorm + ((<usize>j) << 3)));
-      m++;
-    }
+      for (let s = 1; s < gDense && s < gStageCount && alive > 0; s++) {
+        denseStage(s, step == 2, base, chunks, rowNorm, acc);
+        const t = f64at(gStageThr, s);
+        for (let j = 0; j < perRow; j++) {
+          if (load<u8>(rowState + <usize>j) == PASSED && load<f64>(acc + ((<usize>j) << 3)) < t) {
+            store<u8>(rowState + <usize>j, DEAD);
+            alive--;
+          }
+        }
+      }
+      // OpenCV's walk: a flat window is passed over; after one the first stage rejects, the next is not tried.
+      for (let j = 0; j < perRow; j++) {
+        const state = load<u8>(rowState + <usize>j);
+        if (state == FLAT || state == DEAD) continue;
+        if (state == REJECTED) {
+          j++;
+          continue;
+        }
+        store<i32>(pos + ((<usize>m) << 2), <i32>(base + <usize>(j * step) * 4));
+        store<f64>(norm + ((<usize>m) << 3), load<f64>(rowNorm + ((<usize>j) << 3)));
+        m++;
+      }
     }
     // Later stages run on a band of rows at a time, while its part of the integrals is in cache.
     if (++bandRows >= gBand || y + step >= rows) {
-      for (let s = 1; s < gStageCount && m > 0; s++) m = runStage(s, pos, norm, gAcc, m);
+      for (let s = max(gDense, 1); s < gStageCount && m > 0; s++) m = runStage(s, pos, norm, gAcc, m);
       memory.copy(gOut + ((<usize>hits) << 2), pos, (<usize>m) << 2);
       hits += m;
       m = 0;

@@ -6,12 +6,13 @@
  *
  * Writes packages/detector-haar/bench/results.json. Both sides get packed RGB and do the gray
  * conversion, pyramid, cascade and grouping with the same options (scaleFactor 1.1, minNeighbors 3).
+ * "ours" is the default engine (auto: WebAssembly); "oursJs" the same detector with engine 'js'.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { resizeImage, type Box } from '@faceattr/core';
-import { detectMultiScale, parseCascadeXml } from '../src/index.js';
+import { detectMultiScale, haarEngine, parseCascadeXml } from '../src/index.js';
 import { DEMO_FILES, loadDemo } from '../src/testing/demo-photos.js';
 import { FRONTALFACE_XML, loadOpenCv } from '../src/testing/opencv-reference.js';
 import { addAgreement, agreement, share, type Agreement } from '../src/testing/parity.js';
@@ -44,7 +45,9 @@ const cascade = parseCascadeXml(readFileSync(FRONTALFACE_XML, 'utf8'));
 // --- speed: 640x480 frame, interleaved, wall and CPU time ---------------------------------
 const photo = await loadDemo('sample1.jpg');
 const frame = resizeImage(photo, 640, 480);
+const ENGINE = haarEngine(cascade);
 const ours = () => detectMultiScale(cascade, frame, OPTIONS).map((d) => d.box);
+const oursJs = () => detectMultiScale(cascade, frame, { ...OPTIONS, engine: 'js' }).map((d) => d.box);
 const theirs = () => cv.detect(frame.data, frame.width, frame.height, 3, OPTIONS);
 const time = (fn: () => Box[]) => {
   const c = process.cpuUsage();
@@ -54,14 +57,18 @@ const time = (fn: () => Box[]) => {
   const cpu = process.cpuUsage(c);
   return { wall, cpu: (cpu.user + cpu.system) / 1000, boxes };
 };
-for (let i = 0; i < 3; i++) (ours(), theirs());
-const speed = { ours: { wall: [] as number[], cpu: [] as number[] }, opencv: { wall: [] as number[], cpu: [] as number[] } };
-let frameBoxes = { ours: [] as Box[], opencv: [] as Box[] };
+for (let i = 0; i < 3; i++) (ours(), oursJs(), theirs());
+const speed = { ours: { wall: [] as number[], cpu: [] as number[] }, oursJs: { wall: [] as number[], cpu: [] as number[] }, opencv: { wall: [] as number[], cpu: [] as number[] } };
+let frameBoxes = { ours: [] as Box[], oursJs: [] as Box[], opencv: [] as Box[] };
+const ORDERS = [
+  ['ours', 'opencv', 'oursJs'],
+  ['opencv', 'oursJs', 'ours'],
+  ['oursJs', 'ours', 'opencv'],
+] as const;
 for (let i = 0; i < RUNS; i++) {
-  // Alternate who goes first so neither always runs on a warmer or quieter machine.
-  const order = i % 2 ? (['opencv', 'ours'] as const) : (['ours', 'opencv'] as const);
-  for (const who of order) {
-    const r = time(who === 'ours' ? ours : theirs);
+  // Rotate who goes first so none always runs on a warmer or quieter machine.
+  for (const who of ORDERS[i % 3]!) {
+    const r = time(who === 'ours' ? ours : who === 'oursJs' ? oursJs : theirs);
     speed[who].wall.push(r.wall);
     speed[who].cpu.push(r.cpu);
     frameBoxes = { ...frameBoxes, [who]: r.boxes };
@@ -70,17 +77,21 @@ for (let i = 0; i < RUNS; i++) {
 const speedResult = {
   frame: '640x480 (demo sample1.jpg resized)',
   runs: RUNS,
+  oursEngine: ENGINE,
   oursIncludes: 'input check, RGB->gray, pyramid (resize + integrals), cascade, groupRectangles',
   opencvIncludes: 'Mat from packed RGB, cvtColor RGB2GRAY, detectMultiScale (same params), RectVector read-back',
   oursMedianMs: round(median(speed.ours.wall), 1),
   opencvMedianMs: round(median(speed.opencv.wall), 1),
   speedup: round(median(speed.opencv.wall) / median(speed.ours.wall)),
+  oursJsMedianMs: round(median(speed.oursJs.wall), 1),
+  speedupVsJs: round(median(speed.oursJs.wall) / median(speed.ours.wall)),
   oursMinMs: round(Math.min(...speed.ours.wall), 1),
   opencvMinMs: round(Math.min(...speed.opencv.wall), 1),
   oursMedianCpuMs: round(median(speed.ours.cpu), 1),
   opencvMedianCpuMs: round(median(speed.opencv.cpu), 1),
+  oursJsMedianCpuMs: round(median(speed.oursJs.cpu), 1),
   cpuSpeedup: round(median(speed.opencv.cpu) / median(speed.ours.cpu)),
-  sameBoxes: JSON.stringify(frameBoxes.ours) === JSON.stringify(frameBoxes.opencv),
+  sameBoxes: JSON.stringify(frameBoxes.ours) === JSON.stringify(frameBoxes.opencv) && JSON.stringify(frameBoxes.oursJs) === JSON.stringify(frameBoxes.opencv),
 };
 console.log('speed', speedResult);
 

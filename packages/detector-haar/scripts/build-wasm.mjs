@@ -15,7 +15,7 @@ const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(pkg, 'assembly/cascade.ts');
 const target = join(pkg, 'src/wasm/cascade-wasm.ts');
 /** The compiler flags; the generated file records them. */
-export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert'];
+export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'];
 
 export function findAsc() {
   for (let dir = pkg; ; dir = dirname(dir)) {
