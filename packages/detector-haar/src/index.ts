@@ -1,6 +1,7 @@
 /**
- * `@faceattr/detector-haar`: Viola-Jones face detection with OpenCV Haar cascades, in plain
- * TypeScript (no OpenCV at run time), matching OpenCV's `detectMultiScale`. No side effects:
+ * `@faceattr/detector-haar`: Viola-Jones face detection with OpenCV Haar cascades, in TypeScript
+ * with a WebAssembly scan carried in the bundle (no OpenCV, no native code at run time), matching
+ * OpenCV's `detectMultiScale`. No side effects:
  * import `@faceattr/detector-haar/register` to register it as detector "haar".
  * @packageDocumentation
  */
