@@ -3,7 +3,7 @@
 // the kernels of src/stump-kernels.ts, operation for operation: feature values in wrapping i32, the
 // variance factor, the comparison with the cut and the leaf additions in f64 in the same order, so
 // the hits are bit-identical to the JS path (and to OpenCV's). Differences in how, not what: the
-// first two stages run on every window of a row with SIMD (denseStage; OpenCV's walk is replayed on
+// first three stages run on a row's windows with SIMD (denseStage; OpenCV's walk is replayed on
 // their results), later stages band by band; the pyramid's resize and integrals are here too.
 //
 // Memory is laid out by the JS side; every pointer below is a byte address in this module's memory.
@@ -215,11 +215,12 @@ function runStage(s: i32, pos: usize, norm: usize, acc: usize, m: i32): i32 {
 }
 
 // ---- Dense SIMD stages: every window of a row, four at a time ------------------------------------
-// The first gDense stages run on all the windows of a row (flat ones and ones OpenCV skips
-// included: their results are not used), four adjacent windows per i32x4: their corners are
+// The first gDense stages run on a row's windows, four adjacent ones per i32x4 (the first stage on
+// all of them, flat ones and ones OpenCV skips included: their results are not used; later ones
+// on the groups of four that hold a window still alive): their corners are
 // adjacent in memory (step 1) or every other value (step 2, one shuffle). The float part is the
 // scalar kernels' operations in f64x2 lanes: v * norm >= cut, left + diff * (0 or 1), acc + leaf.
-const gDense: i32 = 2;
+const gDense: i32 = 3;
 
 /** Corner values of four windows `step` apart (T: u32 for step 1, u64 for step 2). */
 @inline function L4<T>(a: usize): v128 {
@@ -241,14 +242,15 @@ const gDense: i32 = 2;
   return v128.load(a + o);
 }
 
-function denseStump<T>(k: i32, form: i32, base: usize, chunks: i32, norm: usize, acc: usize): void {
+function denseStump<T>(k: i32, form: i32, base: usize, list: usize, chunks: i32, norm: usize, acc: usize): void {
   const adv: usize = sizeof<T>() == 8 ? 32 : 16;
   const cut = f64x2.splat(f64at(gCut, k)), left = f64x2.splat(f64at(gLeft, k)), diff = f64x2.splat(f64at(gDiff, k));
-  let p = base;
   if (form == 6) {
     const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5);
     const ma = i32x4.splat(mul(k, 0)), mb = i32x4.splat(mul(k, 1));
-    for (let c = 0; c < chunks; c++, p += adv) {
+    for (let i = 0; i < chunks; i++) {
+      const c = load<i32>(list + ((<usize>i) << 2));
+      const p = base + <usize>c * adv;
       const v = i32x4.add(
         i32x4.mul(ma, i32x4.sub(i32x4.sub(i32x4.add(L4<T>(p + o0), L4<T>(p + o1)), L4<T>(p + o2)), L4<T>(p + o3))),
         i32x4.mul(mb, i32x4.sub(L4<T>(p + o4), L4<T>(p + o5))),
@@ -258,7 +260,9 @@ function denseStump<T>(k: i32, form: i32, base: usize, chunks: i32, norm: usize,
   } else if (form == 8) {
     const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5), o6 = off(k, 6), o7 = off(k, 7);
     const ma = i32x4.splat(mul(k, 0)), mb = i32x4.splat(mul(k, 1));
-    for (let c = 0; c < chunks; c++, p += adv) {
+    for (let i = 0; i < chunks; i++) {
+      const c = load<i32>(list + ((<usize>i) << 2));
+      const p = base + <usize>c * adv;
       const v = i32x4.add(
         i32x4.mul(ma, i32x4.add(i32x4.sub(i32x4.sub(L4<T>(p + o0), L4<T>(p + o1)), L4<T>(p + o2)), L4<T>(p + o3))),
         i32x4.mul(mb, i32x4.add(i32x4.sub(i32x4.sub(L4<T>(p + o4), L4<T>(p + o5)), L4<T>(p + o6)), L4<T>(p + o7))),
@@ -268,7 +272,9 @@ function denseStump<T>(k: i32, form: i32, base: usize, chunks: i32, norm: usize,
   } else if (form == 9) {
     const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5), o6 = off(k, 6), o7 = off(k, 7), o8 = off(k, 8);
     const ma = i32x4.splat(mul(k, 0)), mb = i32x4.splat(mul(k, 1)), mc = i32x4.splat(mul(k, 2));
-    for (let c = 0; c < chunks; c++, p += adv) {
+    for (let i = 0; i < chunks; i++) {
+      const c = load<i32>(list + ((<usize>i) << 2));
+      const p = base + <usize>c * adv;
       const v = i32x4.add(
         i32x4.add(
           i32x4.mul(ma, i32x4.add(i32x4.add(i32x4.add(L4<T>(p + o0), L4<T>(p + o1)), L4<T>(p + o2)), L4<T>(p + o3))),
@@ -282,7 +288,9 @@ function denseStump<T>(k: i32, form: i32, base: usize, chunks: i32, norm: usize,
     const b = k * SLOTS;
     let n = 0;
     while (n < SLOTS && load<i32>(gCoef + ((<usize>(b + n)) << 2)) != 0) n++;
-    for (let c = 0; c < chunks; c++, p += adv) {
+    for (let i = 0; i < chunks; i++) {
+      const c = load<i32>(list + ((<usize>i) << 2));
+      const p = base + <usize>c * adv;
       let v = i32x4.splat(0);
       for (let j = 0; j < n; j++) v = i32x4.add(v, i32x4.mul(i32x4.splat(load<i32>(gCoef + ((<usize>(b + j)) << 2))), L4<T>(p + off(k, j))));
       accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, diff);
@@ -291,16 +299,20 @@ function denseStump<T>(k: i32, form: i32, base: usize, chunks: i32, norm: usize,
 }
 
 /** Stage s sums of the `chunks` * 4 windows of a row (positions base, base + step...) into acc. */
-function denseStage(s: i32, two: bool, base: usize, chunks: i32, norm: usize, acc: usize): void {
-  memory.fill(acc, 0, (<usize>chunks) << 5);
+function denseStage(s: i32, two: bool, base: usize, list: usize, chunks: i32, norm: usize, acc: usize): void {
+  for (let i = 0; i < chunks; i++) {
+    const a = acc + ((<usize>load<i32>(list + ((<usize>i) << 2))) << 5);
+    v128.store(a, i64x2.splat(0));
+    v128.store(a, i64x2.splat(0), 16);
+  }
   const g1 = load<i32>(gStageGroup + ((<usize>(s + 1)) << 2));
   for (let g = load<i32>(gStageGroup + ((<usize>s) << 2)); g < g1; g++) {
     const gp = gGroups + (<usize>(g * 3) << 2);
     const form = load<i32>(gp);
     const end = load<i32>(gp, 8);
     for (let k = load<i32>(gp, 4); k < end; k++) {
-      if (two) denseStump<u64>(k, form, base, chunks, norm, acc);
-      else denseStump<u32>(k, form, base, chunks, norm, acc);
+      if (two) denseStump<u64>(k, form, base, list, chunks, norm, acc);
+      else denseStump<u32>(k, form, base, list, chunks, norm, acc);
     }
   }
 }
@@ -345,7 +357,11 @@ export function scanLevel(sum: usize, sq: usize, stride: i32, cols: i32, rows: i
       // The first stages on every window of the row (SIMD), then OpenCV's walk over the results.
       const chunks = (perRow + 3) >> 2;
       const acc = gRowAcc;
-      denseStage(0, step == 2, base, chunks, rowNorm, acc);
+      // The chunks of four windows to evaluate (first all of them, then those with a survivor), in
+      // the level scratch acc, which holds nothing between sparse stages.
+      const list = gAcc;
+      for (let c = 0; c < chunks; c++) store<i32>(list + ((<usize>c) << 2), c);
+      denseStage(0, step == 2, base, list, chunks, rowNorm, acc);
       const t0 = f64at(gStageThr, 0);
       let alive = 0;
       for (let j = 0; j < perRow; j++) {
@@ -355,7 +371,16 @@ export function scanLevel(sum: usize, sq: usize, stride: i32, cols: i32, rows: i
         if (ok) alive++;
       }
       for (let s = 1; s < gDense && s < gStageCount && alive > 0; s++) {
-        denseStage(s, step == 2, base, chunks, rowNorm, acc);
+        let n = 0;
+        for (let c = 0; c < chunks; c++) {
+          let any = false;
+          for (let j = c << 2, e = min(j + 4, perRow); j < e; j++) any = any || load<u8>(rowState + <usize>j) == PASSED;
+          if (any) {
+            store<i32>(list + ((<usize>n) << 2), c);
+            n++;
+          }
+        }
+        denseStage(s, step == 2, base, list, n, rowNorm, acc);
         const t = f64at(gStageThr, s);
         for (let j = 0; j < perRow; j++) {
           if (load<u8>(rowState + <usize>j) == PASSED && load<f64>(acc + ((<usize>j) << 3)) < t) {

@@ -7,7 +7,7 @@ import { CASCADE_WASM_BASE64 } from './wasm/cascade-wasm.js';
  * The WebAssembly stump scan (assembly/cascade.ts, AssemblyScript): the same plan, kernels and
  * OpenCV walk as the JS path of scan-scale.ts, operation for operation, so its hits are identical;
  * WebAssembly reads the integral images without the bounds checks and boxing V8 pays on typed
- * arrays, and runs the first stages four windows at a time (SIMD). The module (about 10 KB) is carried in the bundle as base64: no file, no fetch, no
+ * arrays, and runs the first three stages four windows at a time (SIMD). The module (about 10 KB) is carried in the bundle as base64: no file, no fetch, no
  * native code, the same in browsers, workers and Node. One instance per thread (or worker);
  * detection is synchronous, so its memory is safely reused by every call.
  */
