@@ -4,7 +4,8 @@
 // variance factor, the comparison with the cut and the leaf additions in f64 in the same order, so
 // the hits are bit-identical to the JS path (and to OpenCV's). Differences in how, not what: the
 // first three stages run on a row's windows with SIMD (denseStage; OpenCV's walk is replayed on
-// their results), later stages band by band; the pyramid's resize and integrals are here too.
+// their results), later stages band by band on the survivors, four at a time (sparseStage, SIMD
+// with gathered corners); the pyramid's resize and integrals are here too.
 //
 // Memory is laid out by the JS side; every pointer below is a byte address in this module's memory.
 // Plan corner offsets are byte offsets that already include the base address of the integral the
@@ -31,6 +32,8 @@ let gAcc: usize = 0; // f64
 let gOut: usize = 0; // i32 per hit
 /** Rows of windows per band (later stages run band by band). */
 const gBand: i32 = 8;
+/** Survivors from which a later stage runs four at a time (sparseStage), else one at a time (runStage). */
+const gSparseSimd: i32 = 4;
 
 const SLOTS: i32 = 12;
 const FLAT: u8 = 0;
@@ -219,7 +222,7 @@ function runStage(s: i32, pos: usize, norm: usize, acc: usize, m: i32): i32 {
 // all of them, flat ones and ones OpenCV skips included: their results are not used; later ones
 // on the groups of four that hold a window still alive): their corners are
 // adjacent in memory (step 1) or every other value (step 2, one shuffle). The float part is the
-// scalar kernels' operations in f64x2 lanes: v * norm >= cut, left + diff * (0 or 1), acc + leaf.
+// scalar kernels' operations in f64x2 lanes: v * norm >= cut, the leaf (a bitselect), acc + leaf.
 const gDense: i32 = 3;
 
 /** Corner values of four windows `step` apart (T: u32 for step 1, u64 for step 2). */
@@ -228,14 +231,15 @@ const gDense: i32 = 3;
   return v128.load(a);
 }
 
-@inline function accum4(accp: usize, normp: usize, v: v128, cut: v128, left: v128, diff: v128): void {
-  const one = f64x2.splat(1.0);
+@inline function accum4(accp: usize, normp: usize, v: v128, cut: v128, left: v128, right: v128): void {
+  // `right` is the right leaf, left + diff (the same double as left + diff * 1): a lane's leaf is
+  // right where v * norm >= cut, else left (left + diff * 0; acc is never -0, so adding left equals it).
   const lo = f64x2.convert_low_i32x4_s(v);
   const hi = f64x2.convert_low_i32x4_s(i32x4.shuffle(v, v, 2, 3, 0, 1));
-  const b0 = v128.and(f64x2.ge(f64x2.mul(lo, v128.load(normp)), cut), one);
-  const b1 = v128.and(f64x2.ge(f64x2.mul(hi, v128.load(normp, 16)), cut), one);
-  v128.store(accp, f64x2.add(v128.load(accp), f64x2.add(left, f64x2.mul(diff, b0))));
-  v128.store(accp, f64x2.add(v128.load(accp, 16), f64x2.add(left, f64x2.mul(diff, b1))), 16);
+  const b0 = f64x2.ge(f64x2.mul(lo, v128.load(normp)), cut);
+  const b1 = f64x2.ge(f64x2.mul(hi, v128.load(normp, 16)), cut);
+  v128.store(accp, f64x2.add(v128.load(accp), v128.bitselect(right, left, b0)));
+  v128.store(accp, f64x2.add(v128.load(accp, 16), v128.bitselect(right, left, b1)), 16);
 }
 
 @inline function V(a: usize, o: usize): v128 {
@@ -244,7 +248,7 @@ const gDense: i32 = 3;
 
 function denseStump<T>(k: i32, form: i32, base: usize, list: usize, chunks: i32, norm: usize, acc: usize): void {
   const adv: usize = sizeof<T>() == 8 ? 32 : 16;
-  const cut = f64x2.splat(f64at(gCut, k)), left = f64x2.splat(f64at(gLeft, k)), diff = f64x2.splat(f64at(gDiff, k));
+  const cut = f64x2.splat(f64at(gCut, k)), left = f64x2.splat(f64at(gLeft, k)), right = f64x2.splat(f64at(gLeft, k) + f64at(gDiff, k));
   if (form == 6) {
     const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5);
     const ma = i32x4.splat(mul(k, 0)), mb = i32x4.splat(mul(k, 1));
@@ -255,7 +259,7 @@ function denseStump<T>(k: i32, form: i32, base: usize, list: usize, chunks: i32,
         i32x4.mul(ma, i32x4.sub(i32x4.sub(i32x4.add(L4<T>(p + o0), L4<T>(p + o1)), L4<T>(p + o2)), L4<T>(p + o3))),
         i32x4.mul(mb, i32x4.sub(L4<T>(p + o4), L4<T>(p + o5))),
       );
-      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, diff);
+      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, right);
     }
   } else if (form == 8) {
     const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5), o6 = off(k, 6), o7 = off(k, 7);
@@ -267,7 +271,7 @@ function denseStump<T>(k: i32, form: i32, base: usize, list: usize, chunks: i32,
         i32x4.mul(ma, i32x4.add(i32x4.sub(i32x4.sub(L4<T>(p + o0), L4<T>(p + o1)), L4<T>(p + o2)), L4<T>(p + o3))),
         i32x4.mul(mb, i32x4.add(i32x4.sub(i32x4.sub(L4<T>(p + o4), L4<T>(p + o5)), L4<T>(p + o6)), L4<T>(p + o7))),
       );
-      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, diff);
+      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, right);
     }
   } else if (form == 9) {
     const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5), o6 = off(k, 6), o7 = off(k, 7), o8 = off(k, 8);
@@ -282,7 +286,7 @@ function denseStump<T>(k: i32, form: i32, base: usize, list: usize, chunks: i32,
         ),
         i32x4.mul(mc, L4<T>(p + o8)),
       );
-      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, diff);
+      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, right);
     }
   } else {
     const b = k * SLOTS;
@@ -293,7 +297,7 @@ function denseStump<T>(k: i32, form: i32, base: usize, list: usize, chunks: i32,
       const p = base + <usize>c * adv;
       let v = i32x4.splat(0);
       for (let j = 0; j < n; j++) v = i32x4.add(v, i32x4.mul(i32x4.splat(load<i32>(gCoef + ((<usize>(b + j)) << 2))), L4<T>(p + off(k, j))));
-      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, diff);
+      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, right);
     }
   }
 }
@@ -315,6 +319,103 @@ function denseStage(s: i32, two: bool, base: usize, list: usize, chunks: i32, no
       else denseStump<u32>(k, form, base, list, chunks, norm, acc);
     }
   }
+}
+
+// ---- Sparse SIMD stages: the survivors at pos[0..m), four at a time -----------------------------
+// Later stages on a band's survivors, as runStage does, with each corner gathered from four windows
+// into one i32x4 and the float part in f64x2 lanes (accum4): the same operations per window. The list
+// is padded to a multiple of four with copies of its last window (results not used); pos, norm and acc
+// have room for the padding (see WasmScanner.begin).
+
+/** A corner of the four windows at p0..p3. */
+@inline function G4(p0: usize, p1: usize, p2: usize, p3: usize, o: usize): v128 {
+  let v = v128.load32_zero(p0 + o);
+  v = v128.load32_lane(p1 + o, v, 1);
+  v = v128.load32_lane(p2 + o, v, 2);
+  return v128.load32_lane(p3 + o, v, 3);
+}
+
+function sparseStump(k: i32, form: i32, pos: usize, chunks: i32, norm: usize, acc: usize): void {
+  const cut = f64x2.splat(f64at(gCut, k)), left = f64x2.splat(f64at(gLeft, k)), right = f64x2.splat(f64at(gLeft, k) + f64at(gDiff, k));
+  if (form == 6) {
+    const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5);
+    const ma = i32x4.splat(mul(k, 0)), mb = i32x4.splat(mul(k, 1));
+    for (let c = 0; c < chunks; c++) {
+      const pp = pos + ((<usize>c) << 4);
+      const p0 = <usize>load<i32>(pp), p1 = <usize>load<i32>(pp, 4), p2 = <usize>load<i32>(pp, 8), p3 = <usize>load<i32>(pp, 12);
+      const v = i32x4.add(
+        i32x4.mul(ma, i32x4.sub(i32x4.sub(i32x4.add(G4(p0, p1, p2, p3, o0), G4(p0, p1, p2, p3, o1)), G4(p0, p1, p2, p3, o2)), G4(p0, p1, p2, p3, o3))),
+        i32x4.mul(mb, i32x4.sub(G4(p0, p1, p2, p3, o4), G4(p0, p1, p2, p3, o5))),
+      );
+      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, right);
+    }
+  } else if (form == 8) {
+    const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5), o6 = off(k, 6), o7 = off(k, 7);
+    const ma = i32x4.splat(mul(k, 0)), mb = i32x4.splat(mul(k, 1));
+    for (let c = 0; c < chunks; c++) {
+      const pp = pos + ((<usize>c) << 4);
+      const p0 = <usize>load<i32>(pp), p1 = <usize>load<i32>(pp, 4), p2 = <usize>load<i32>(pp, 8), p3 = <usize>load<i32>(pp, 12);
+      const v = i32x4.add(
+        i32x4.mul(ma, i32x4.add(i32x4.sub(i32x4.sub(G4(p0, p1, p2, p3, o0), G4(p0, p1, p2, p3, o1)), G4(p0, p1, p2, p3, o2)), G4(p0, p1, p2, p3, o3))),
+        i32x4.mul(mb, i32x4.add(i32x4.sub(i32x4.sub(G4(p0, p1, p2, p3, o4), G4(p0, p1, p2, p3, o5)), G4(p0, p1, p2, p3, o6)), G4(p0, p1, p2, p3, o7))),
+      );
+      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, right);
+    }
+  } else if (form == 9) {
+    const o0 = off(k, 0), o1 = off(k, 1), o2 = off(k, 2), o3 = off(k, 3), o4 = off(k, 4), o5 = off(k, 5), o6 = off(k, 6), o7 = off(k, 7), o8 = off(k, 8);
+    const ma = i32x4.splat(mul(k, 0)), mb = i32x4.splat(mul(k, 1)), mc = i32x4.splat(mul(k, 2));
+    for (let c = 0; c < chunks; c++) {
+      const pp = pos + ((<usize>c) << 4);
+      const p0 = <usize>load<i32>(pp), p1 = <usize>load<i32>(pp, 4), p2 = <usize>load<i32>(pp, 8), p3 = <usize>load<i32>(pp, 12);
+      const v = i32x4.add(
+        i32x4.add(
+          i32x4.mul(ma, i32x4.add(i32x4.add(i32x4.add(G4(p0, p1, p2, p3, o0), G4(p0, p1, p2, p3, o1)), G4(p0, p1, p2, p3, o2)), G4(p0, p1, p2, p3, o3))),
+          i32x4.mul(mb, i32x4.add(i32x4.add(i32x4.add(G4(p0, p1, p2, p3, o4), G4(p0, p1, p2, p3, o5)), G4(p0, p1, p2, p3, o6)), G4(p0, p1, p2, p3, o7))),
+        ),
+        i32x4.mul(mc, G4(p0, p1, p2, p3, o8)),
+      );
+      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, right);
+    }
+  } else {
+    const b = k * SLOTS;
+    let n = 0;
+    while (n < SLOTS && load<i32>(gCoef + ((<usize>(b + n)) << 2)) != 0) n++;
+    for (let c = 0; c < chunks; c++) {
+      const pp = pos + ((<usize>c) << 4);
+      const p0 = <usize>load<i32>(pp), p1 = <usize>load<i32>(pp, 4), p2 = <usize>load<i32>(pp, 8), p3 = <usize>load<i32>(pp, 12);
+      let v = i32x4.splat(0);
+      for (let j = 0; j < n; j++) v = i32x4.add(v, i32x4.mul(i32x4.splat(load<i32>(gCoef + ((<usize>(b + j)) << 2))), G4(p0, p1, p2, p3, off(k, j))));
+      accum4(acc + ((<usize>c) << 5), norm + ((<usize>c) << 5), v, cut, left, right);
+    }
+  }
+}
+
+/** runStage with sparseStump: stage s over the windows at pos[0..m), keeps those that pass, returns how many. */
+function sparseStage(s: i32, pos: usize, norm: usize, acc: usize, m: i32): i32 {
+  const chunks = (m + 3) >> 2;
+  const lastP = load<i32>(pos + ((<usize>(m - 1)) << 2));
+  const lastN = load<f64>(norm + ((<usize>(m - 1)) << 3));
+  for (let i = m, e = chunks << 2; i < e; i++) {
+    store<i32>(pos + ((<usize>i) << 2), lastP);
+    store<f64>(norm + ((<usize>i) << 3), lastN);
+  }
+  memory.fill(acc, 0, (<usize>chunks) << 5);
+  const g1 = load<i32>(gStageGroup + ((<usize>(s + 1)) << 2));
+  for (let g = load<i32>(gStageGroup + ((<usize>s) << 2)); g < g1; g++) {
+    const gp = gGroups + (<usize>(g * 3) << 2);
+    const form = load<i32>(gp);
+    const end = load<i32>(gp, 8);
+    for (let k = load<i32>(gp, 4); k < end; k++) sparseStump(k, form, pos, chunks, norm, acc);
+  }
+  const t = f64at(gStageThr, s);
+  let n = 0;
+  for (let i = 0; i < m; i++) {
+    if (load<f64>(acc + ((<usize>i) << 3)) < t) continue;
+    store<i32>(pos + ((<usize>n) << 2), load<i32>(pos + ((<usize>i) << 2)));
+    store<f64>(norm + ((<usize>n) << 3), load<f64>(norm + ((<usize>i) << 3)));
+    n++;
+  }
+  return n;
 }
 
 /**
@@ -404,7 +505,7 @@ export function scanLevel(sum: usize, sq: usize, stride: i32, cols: i32, rows: i
     }
     // Later stages run on a band of rows at a time, while its part of the integrals is in cache.
     if (++bandRows >= gBand || y + step >= rows) {
-      for (let s = max(gDense, 1); s < gStageCount && m > 0; s++) m = runStage(s, pos, norm, gAcc, m);
+      for (let s = max(gDense, 1); s < gStageCount && m > 0; s++) m = m >= gSparseSimd ? sparseStage(s, pos, norm, gAcc, m) : runStage(s, pos, norm, gAcc, m);
       memory.copy(gOut + ((<usize>hits) << 2), pos, (<usize>m) << 2);
       hits += m;
       m = 0;

@@ -7,7 +7,7 @@ import { CASCADE_WASM_BASE64 } from './wasm/cascade-wasm.js';
  * The WebAssembly stump scan (assembly/cascade.ts, AssemblyScript): the same plan, kernels and
  * OpenCV walk as the JS path of scan-scale.ts, operation for operation, so its hits are identical;
  * WebAssembly reads the integral images without the bounds checks and boxing V8 pays on typed
- * arrays, and runs the first three stages four windows at a time (SIMD). The module (about 10 KB) is carried in the bundle as base64: no file, no fetch, no
+ * arrays, and runs every stage four windows at a time (SIMD: the first three on a row's adjacent windows, later ones on gathered survivors). The module (about 13 KB) is carried in the bundle as base64: no file, no fetch, no
  * native code, the same in browsers, workers and Node. One instance per thread (or worker);
  * detection is synchronous, so its memory is safely reused by every call.
  */
@@ -189,9 +189,10 @@ export class WasmScanner {
     const rowNorm = take((perRow + 4) * 8);
     const rowAcc = take((perRow + 4) * 8);
     const rowState = take(perRow);
-    const pos = take(windows * 4);
-    const norm = take(windows * 8);
-    const acc = take(windows * 8);
+    // Later stages run on four windows at a time: room for three more (padding).
+    const pos = take((windows + 4) * 4);
+    const norm = take((windows + 4) * 8);
+    const acc = take((windows + 4) * 8);
     p.out = take(windows * 4);
     const mem = this.x.memory;
     if (at > mem.buffer.byteLength) mem.grow(Math.ceil((at - mem.buffer.byteLength) / 65536));
