@@ -83,6 +83,38 @@ export function scanLevel(cc: CompiledCascade, level: ScaleLevel, hitsX: number[
   }
 }
 
+/** Corner offsets and area of the variance window: the base window less a 1-pixel border. */
+interface VarianceWindow {
+  n0: number;
+  n1: number;
+  n2: number;
+  n3: number;
+  area: number;
+}
+
+function varianceWindow(cc: CompiledCascade, stride: number): VarianceWindow {
+  return {
+    n0: stride + 1,
+    n1: stride + cc.width - 1,
+    n2: (cc.height - 1) * stride + 1,
+    n3: (cc.height - 1) * stride + cc.width - 1,
+    area: (cc.width - 2) * (cc.height - 2),
+  };
+}
+
+/**
+ * The window at `p`'s normalisation factor 1/sqrt(area^2 * variance) in float32, or 0 when OpenCV
+ * skips it as flat (std of 10 gray levels or less). Sums wrap in int32 exactly as OpenCV's do.
+ */
+function windowNorm(S: Int32Array, Q: Int32Array, p: number, w: VarianceWindow): number {
+  const valsum = (S[p + w.n0]! - S[p + w.n1]! - S[p + w.n2]! + S[p + w.n3]!) | 0;
+  const valsq = ((Q[p + w.n0]! - Q[p + w.n1]! - Q[p + w.n2]! + Q[p + w.n3]!) | 0) >>> 0;
+  const nf = w.area * valsq - valsum * valsum;
+  if (!(nf > 0)) return 0;
+  const f = Math.fround(1 / Math.sqrt(nf));
+  return w.area * f < 0.1 ? f : 0;
+}
+
 /**
  * Variance normalisation of the windows at `pos[0..m)` over the window less a 1-pixel border:
  * writes 1/sqrt(area^2 * variance) (float32) to `norm`, or 0 for windows OpenCV skips as flat
@@ -90,22 +122,10 @@ export function scanLevel(cc: CompiledCascade, level: ScaleLevel, hitsX: number[
  */
 function normFactors(cc: CompiledCascade, level: ScaleLevel, pos: Int32Array, norm: Float64Array, m: number): number {
   const { sum: S, sqsum: Q, stride } = level;
-  const n0 = stride + 1;
-  const n1 = stride + cc.width - 1;
-  const n2 = (cc.height - 1) * stride + 1;
-  const n3 = (cc.height - 1) * stride + cc.width - 1;
-  const area = (cc.width - 2) * (cc.height - 2);
+  const w = varianceWindow(cc, stride);
   let live = 0;
   for (let i = 0; i < m; i++) {
-    const p = pos[i]!;
-    const valsum = (S[p + n0]! - S[p + n1]! - S[p + n2]! + S[p + n3]!) | 0;
-    const valsq = ((Q[p + n0]! - Q[p + n1]! - Q[p + n2]! + Q[p + n3]!) | 0) >>> 0;
-    const nf = area * valsq - valsum * valsum;
-    let f = 0;
-    if (nf > 0) {
-      f = Math.fround(1 / Math.sqrt(nf));
-      if (!(area * f < 0.1)) f = 0;
-    }
+    const f = windowNorm(S, Q, pos[i]!, w);
     norm[i] = f;
     if (f !== 0) live++;
   }
@@ -124,26 +144,14 @@ function scanLevelPlan(plan: StumpPlan, cc: CompiledCascade, level: ScaleLevel, 
   const b = level.scratch;
   b.ensure(perRow, Math.ceil(rows / step) * perRow);
   const { rowNorm, rowAcc, rowLive, rowLiveNorm, rowState, pos, norm, acc } = b;
-  // Variance window: the base window less a 1-pixel border (see normFactors).
-  const n0 = stride + 1;
-  const n1 = stride + cc.width - 1;
-  const n2 = (cc.height - 1) * stride + 1;
-  const n3 = (cc.height - 1) * stride + cc.width - 1;
-  const area = (cc.width - 2) * (cc.height - 2);
+  const w = varianceWindow(cc, stride);
   let m = 0;
   for (let y = 0; y < rows; y += step) {
     const base = y * stride;
     // Normalisation factors of the row's windows; the non-flat ones go to the first stage.
     let live = 0;
     for (let j = 0, p = base; j < perRow; j++, p += step) {
-      const valsum = (S[p + n0]! - S[p + n1]! - S[p + n2]! + S[p + n3]!) | 0;
-      const valsq = ((Q[p + n0]! - Q[p + n1]! - Q[p + n2]! + Q[p + n3]!) | 0) >>> 0;
-      const nf = area * valsq - valsum * valsum;
-      let f = 0;
-      if (nf > 0) {
-        f = Math.fround(1 / Math.sqrt(nf));
-        if (!(area * f < 0.1)) f = 0;
-      }
+      const f = windowNorm(S, Q, p, w);
       rowNorm[j] = f;
       rowState[j] = f === 0 ? FLAT : REJECTED;
       if (f !== 0) {
