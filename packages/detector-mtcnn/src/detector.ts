@@ -18,6 +18,7 @@ import { resolveMtcnnOptions, type MtcnnOptions, type ResolvedMtcnnOptions } fro
 import { decodePnet } from './pnet-decode.js';
 import { pyramidLevels } from './pyramid.js';
 import { PyramidBuilder, type NetInput } from './pyramid-images.js';
+import { loadPyramidWasm } from './pyramid-wasm.js';
 
 /** Milliseconds spent per stage by the last `detect()` call (P-Net includes the pyramid resizing). */
 export interface MtcnnTimings {
@@ -86,6 +87,11 @@ export class MtcnnDetector implements FaceDetector {
   async load(ctx: PluginContext): Promise<void> {
     if (this.#disposed) throw new FaceAttrError('DISPOSED', 'This mtcnn detector was disposed; create a new one with mtcnn().');
     if (this.#nets) return;
+    // The pyramid's WebAssembly kernels; without WebAssembly SIMD the same pyramid is built in JS.
+    if (this.options.pyramid !== 'js') this.#pyramid.wasm ??= await loadPyramidWasm();
+    if (this.options.pyramid === 'wasm' && !this.#pyramid.wasm) {
+      throw new FaceAttrError('BACKEND_UNAVAILABLE', "mtcnn({ pyramid: 'wasm' }): this environment cannot run WebAssembly with SIMD (or a CSP refuses it); use pyramid: 'auto' to fall back to JS.");
+    }
     const loaded: ModelHandle[] = [];
     try {
       for (const name of ['mtcnn-pnet', 'mtcnn-rnet', 'mtcnn-onet'] as const) {
@@ -97,6 +103,11 @@ export class MtcnnDetector implements FaceDetector {
       throw e;
     }
     this.#nets = { pnet: loaded[0]!, rnet: loaded[1]!, onet: loaded[2]! };
+  }
+
+  /** Which engine builds the image pyramid: 'wasm' after load() where available, else 'js'. */
+  get pyramidEngine(): 'wasm' | 'js' {
+    return this.#pyramid.wasm ? 'wasm' : 'js';
   }
 
   async detect(image: RgbImage, options: DetectOptions = {}): Promise<DetectedFace[]> {

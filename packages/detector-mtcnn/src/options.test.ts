@@ -49,6 +49,7 @@ describe('mtcnn options', () => {
     [{ maxFaces: 0 }, 'maxFaces'],
     [{ maxFaces: 2.5 }, 'maxFaces'],
     [{ channelOrder: 'rgb' }, 'channelOrder'],
+    [{ pyramid: 'gpu' }, 'pyramid'],
     [{ minFacesize: 20 }, 'minFacesize'],
   ])('rejects %j with INVALID_OPTIONS naming %s', (opts, name) => {
     const e = error(() => mtcnn(opts as never));

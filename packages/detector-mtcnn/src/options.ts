@@ -23,6 +23,12 @@ export interface MtcnnOptions {
    * (see the detector tests); 'BGR' exists to reproduce that measurement.
    */
   channelOrder?: 'RGB' | 'BGR';
+  /**
+   * Who builds the image pyramid. 'auto' (default): the bundled WebAssembly SIMD kernels
+   * (~1 KB), or JS where WebAssembly or SIMD is unavailable; 'wasm': fail at load() without them
+   * (BACKEND_UNAVAILABLE); 'js': always JS. Both give the same levels to within rounding.
+   */
+  pyramid?: 'auto' | 'wasm' | 'js';
 }
 
 export interface ResolvedMtcnnOptions {
@@ -31,6 +37,7 @@ export interface ResolvedMtcnnOptions {
   thresholds: readonly [number, number, number];
   maxFaces: number;
   channelOrder: 'RGB' | 'BGR';
+  pyramid: 'auto' | 'wasm' | 'js';
 }
 
 export const DEFAULT_MTCNN_OPTIONS: ResolvedMtcnnOptions = {
@@ -39,9 +46,10 @@ export const DEFAULT_MTCNN_OPTIONS: ResolvedMtcnnOptions = {
   thresholds: [0.7, 0.7, 0.7],
   maxFaces: Infinity,
   channelOrder: 'RGB',
+  pyramid: 'auto',
 };
 
-const KNOWN = new Set(['minFaceSize', 'scaleFactor', 'thresholds', 'maxFaces', 'channelOrder']);
+const KNOWN = new Set(['minFaceSize', 'scaleFactor', 'thresholds', 'maxFaces', 'channelOrder', 'pyramid']);
 
 function bad(message: string): FaceAttrError {
   return new FaceAttrError('INVALID_OPTIONS', `mtcnn: ${message}`);
@@ -85,6 +93,11 @@ export function resolveMtcnnOptions(options: unknown = {}): ResolvedMtcnnOptions
     const v = o['channelOrder'];
     if (v !== 'RGB' && v !== 'BGR') throw bad(`"channelOrder" must be 'RGB' or 'BGR', got ${JSON.stringify(v)}.`);
     r.channelOrder = v;
+  }
+  if (o['pyramid'] !== undefined) {
+    const v = o['pyramid'];
+    if (v !== 'auto' && v !== 'wasm' && v !== 'js') throw bad(`"pyramid" must be 'auto', 'wasm' or 'js', got ${JSON.stringify(v)}.`);
+    r.pyramid = v;
   }
   return r;
 }

@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { PyramidBuilder } from './pyramid-images.js';
+import { loadPyramidWasm } from './pyramid-wasm.js';
+import { pyramidLevels } from './pyramid.js';
+import { frame640, loadDemo } from './test-support.js';
+
+const script = fileURLToPath(new URL('../scripts/build-wasm.mjs', import.meta.url));
+const generated = fileURLToPath(new URL('./wasm/pyramid-wasm.ts', import.meta.url));
+const input = { mean: 127.5, inv: 1 / 128, bgr: false };
+
+/** Every level of both engines, copied (the builders reuse their tensor buffers). */
+function build(builder: PyramidBuilder, image: Parameters<PyramidBuilder['levels']>[0], minFace: number, bgr = false) {
+  const levels = pyramidLevels(image.width, image.height, minFace, 0.709);
+  return [...builder.levels(image, levels, { ...input, bgr })].map((l) => ({ image: l.image, tensor: l.tensor.slice() }));
+}
+
+describe('WebAssembly pyramid kernels', () => {
+  it('the committed module (src/wasm/pyramid-wasm.ts) is what assembly/pyramid.ts compiles to', async () => {
+    const { findAsc, generate } = (await import(script)) as { findAsc: () => string | undefined; generate: () => string };
+    if (!findAsc()) {
+      console.warn('Skipping the pyramid-wasm.ts freshness check: assemblyscript (asc) is not installed.');
+      return;
+    }
+    expect(existsSync(generated)).toBe(true);
+    expect(readFileSync(generated, 'utf8'), 'stale: run npm run build:wasm -w @faceattr/detector-mtcnn').toBe(generate());
+  }, 60_000);
+
+  it('builds the same levels as the JS path: bytes within 1 grey level, tensors from those bytes', async () => {
+    const wasm = await loadPyramidWasm();
+    expect(wasm, 'Node 20 runs WebAssembly SIMD').toBeDefined();
+    const frame = await frame640();
+    const photo = await loadDemo('sample3.jpg');
+    // Odd sizes exercise the halving's repeated last row/column and the taps' partial cells.
+    const odd = { ...frame, width: 639, height: 479, data: frame.data.subarray(0, 639 * 479 * 3) };
+    for (const [image, minFace, bgr] of [[frame, 40, false], [frame, 20, true], [photo, 40, false], [odd, 33, false]] as const) {
+      const js = build(new PyramidBuilder(), image, minFace, bgr);
+      const wb = new PyramidBuilder();
+      wb.wasm = wasm;
+      // Twice: the second frame reuses the module's memory and the cached taps.
+      build(wb, image, minFace, bgr);
+      const ws = build(wb, image, minFace, bgr);
+      expect(ws.length).toBe(js.length);
+      let differing = 0;
+      let total = 0;
+      js.forEach((level, k) => {
+        const w = ws[k]!;
+        expect([w.image.width, w.image.height]).toEqual([level.image.width, level.image.height]);
+        let max = 0;
+        for (let i = 0; i < level.image.data.length; i++) {
+          const d = Math.abs(level.image.data[i]! - w.image.data[i]!);
+          max = Math.max(max, d);
+          differing += d;
+        }
+        expect(max).toBeLessThanOrEqual(1);
+        total += level.image.data.length;
+        // P-Net's input is exactly the level's bytes, transposed and normalised, in the asked channel order.
+        const { width: W, height: H, data } = w.image;
+        for (const [x, y] of [[0, 0], [W - 1, H - 1], [W >> 1, H >> 2]] as const) {
+          const s = (y * W + x) * 3;
+          const t = (x * H + y) * 3;
+          const rgb = [data[s]!, data[s + 1]!, data[s + 2]!].map((v) => (v - 127.5) / 128);
+          expect(Array.from(w.tensor.subarray(t, t + 3))).toEqual((bgr ? rgb.reverse() : rgb).map((v) => Math.fround(v)));
+        }
+      });
+      // Float32 sums in another order: a rounding tie goes the other way now and then, never more.
+      expect(differing / total).toBeLessThan(0.01);
+    }
+  });
+});
