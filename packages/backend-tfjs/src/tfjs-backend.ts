@@ -9,6 +9,7 @@ import {
   type ModelHandle,
   type TensorData,
 } from '@faceattr/core';
+import { compileDirectGraph, type DirectGraph } from './direct-graph.js';
 import { loadGraphFromAsset } from './graph-model.js';
 import { activate, prepareRuntime, TFJS_RUNTIMES, type RuntimeOptions, type TfjsRuntime } from './runtimes.js';
 
@@ -22,6 +23,8 @@ export const DEFAULT_TFJS_OPTIONS = { runtime: 'wasm' } as const satisfies TfjsB
 class TfjsModel implements ModelHandle {
   #model: GraphModel | undefined;
   #useAsync = false;
+  /** Straight-line executor for plain feed-forward graphs; undefined: GraphModel runs it. */
+  readonly #direct: DirectGraph | undefined;
   readonly #tfNames = new Map<string, string>();
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
@@ -40,6 +43,12 @@ class TfjsModel implements ModelHandle {
     model.outputNodes.forEach((n) => this.#tfNames.set(stripPort(n), n));
     // Graphs with control flow cannot run synchronously.
     this.#useAsync = hasDynamicOps(topology);
+    this.#direct = this.#useAsync ? undefined : compileDirectGraph(topology, model.weights);
+  }
+
+  /** Which executor runs this model: 'direct' (plain feed-forward graphs) or 'graph-model'. */
+  get executor(): 'direct' | 'graph-model' {
+    return this.#direct ? 'direct' : 'graph-model';
   }
 
   async run(feeds: Readonly<Record<string, TensorData>>, outputs?: readonly string[]): Promise<Record<string, TensorData>> {
@@ -65,7 +74,9 @@ class TfjsModel implements ModelHandle {
       }
       let out: tf.Tensor | tf.Tensor[];
       try {
-        out = this.#useAsync ? await model.executeAsync(inputs, tfOutputs) : model.execute(inputs, tfOutputs);
+        out = this.#direct
+          ? this.#direct.execute(inputs, tfOutputs)
+          : this.#useAsync ? await model.executeAsync(inputs, tfOutputs) : model.execute(inputs, tfOutputs);
       } catch (e) {
         if (!this.#useAsync && /executeAsync/.test(describeError(e))) {
           this.#useAsync = true;
