@@ -43,6 +43,7 @@ export const CASCADE = {
   nmsLevel: 0.5,
   nmsPyramid: 0.5,
   nmsRnet: 0.4,
+  nmsRnetMode: 'union' as 'union' | 'min',
   nmsFinal: 0.7,
   /**
    * Each face's landmarks (and, with `voteBoxes`, its box) are the score-weighted mean over all
@@ -198,7 +199,7 @@ export class MtcnnDetector implements FaceDetector {
       const score = prob[i * 2 + 1]!;
       if (score >= this.options.thresholds[1]) kept.push({ box, score, reg: [reg[i * 4]!, reg[i * 4 + 1]!, reg[i * 4 + 2]!, reg[i * 4 + 3]!] });
     });
-    const next = nms(kept, CASCADE.nmsRnet, 'union').map(nextCrop);
+    const next = nms(kept, CASCADE.nmsRnet, CASCADE.nmsRnetMode).map(nextCrop);
     watch.lap('nms');
     return next;
   }

@@ -35,7 +35,7 @@ describe('mtcnn options', () => {
     expect(d.name).toBe('mtcnn');
     expect(d.providesLandmarks).toBe(true);
     expect(d.options).toEqual({ ...DEFAULT_MTCNN_OPTIONS });
-    expect(DEFAULT_MTCNN_OPTIONS).toMatchObject({ minFaceSize: 40, scaleFactor: 0.709, thresholds: [0.7, 0.7, 0.7] });
+    expect(DEFAULT_MTCNN_OPTIONS).toMatchObject({ minFaceSize: 40, scaleFactor: 0.709, thresholds: [0.8, 0.7, 0.7] });
   });
 
   it.each([
