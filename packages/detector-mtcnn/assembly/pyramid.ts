@@ -113,3 +113,80 @@ export function halve(src: usize, W: i32, H: i32, dst: usize): void {
     }
   }
 }
+
+/**
+ * One square net input cut from packed RGB: bilinear, transposed `[size][size][3]` f32,
+ * normalised, black outside the image, `mirror` flipping it left-right. Output pixel centre
+ * i + 0.5 samples source position `origin + step * (i + 0.5) - 0.5` on each axis. The same f64
+ * arithmetic as CropSampler (src/crop.ts), so the values are identical. `tables` is scratch for
+ * 4 * size i32 + 2 * size f64 + 2 * size bytes (34 * size).
+ */
+export function crop(
+  src: usize, W: i32, H: i32, x0: f64, y0: f64, stepX: f64, stepY: f64, size: i32,
+  out: usize, mean: f64, inv: f64, bgr: i32, mirror: i32, tables: usize,
+): void {
+  const n: usize = <usize>size;
+  const xa = tables;
+  const xb = xa + (n << 2);
+  const ya = xb + (n << 2);
+  const yb = ya + (n << 2);
+  const xf = yb + (n << 2);
+  const yf = xf + (n << 3);
+  const xin = yf + (n << 3);
+  const yin = xin + n;
+  axis(x0, stepX, W, 3, size, xa, xb, xf, xin);
+  axis(y0, stepY, H, W * 3, size, ya, yb, yf, yin);
+  const c0: usize = bgr ? 2 : 0;
+  const c2: usize = 2 - c0;
+  const border = <f32>((0 - mean) * inv);
+  for (let ox = 0; ox < size; ox++) {
+    let o: usize = out + (<usize>((mirror ? size - 1 - ox : ox) * size * 3) << 2);
+    const ax = load<i32>(xa + (<usize>ox << 2));
+    const bx = load<i32>(xb + (<usize>ox << 2));
+    const fx = load<f64>(xf + (<usize>ox << 3));
+    const inx = load<u8>(xin + <usize>ox);
+    for (let oy = 0; oy < size; oy++) {
+      if (!inx || !load<u8>(yin + <usize>oy)) {
+        store<f32>(o, border);
+        store<f32>(o, border, 4);
+        store<f32>(o, border, 8);
+        o += 12;
+        continue;
+      }
+      const fy = load<f64>(yf + (<usize>oy << 3));
+      const w00 = (1 - fx) * (1 - fy);
+      const w01 = fx * (1 - fy);
+      const w10 = (1 - fx) * fy;
+      const w11 = fx * fy;
+      const ra = src + <usize>load<i32>(ya + (<usize>oy << 2));
+      const rb = src + <usize>load<i32>(yb + (<usize>oy << 2));
+      const i00 = ra + <usize>ax;
+      const i01 = ra + <usize>bx;
+      const i10 = rb + <usize>ax;
+      const i11 = rb + <usize>bx;
+      const r = <f64>load<u8>(i00) * w00 + <f64>load<u8>(i01) * w01 + <f64>load<u8>(i10) * w10 + <f64>load<u8>(i11) * w11;
+      const g = <f64>load<u8>(i00, 1) * w00 + <f64>load<u8>(i01, 1) * w01 + <f64>load<u8>(i10, 1) * w10 + <f64>load<u8>(i11, 1) * w11;
+      const b = <f64>load<u8>(i00, 2) * w00 + <f64>load<u8>(i01, 2) * w01 + <f64>load<u8>(i10, 2) * w10 + <f64>load<u8>(i11, 2) * w11;
+      store<f32>(o + (c0 << 2), <f32>((r - mean) * inv));
+      store<f32>(o, <f32>((g - mean) * inv), 4);
+      store<f32>(o + (c2 << 2), <f32>((b - mean) * inv));
+      o += 12;
+    }
+  }
+}
+
+/** One axis of the crop's sampling grid, as axis() in src/crop.ts. */
+@inline function axis(origin: f64, step: f64, n: i32, stride: i32, size: i32, a: usize, b: usize, f: usize, inside: usize): void {
+  for (let i = 0; i < size; i++) {
+    const p = origin + step * (<f64>i + 0.5) - 0.5;
+    const p0 = Math.floor(p);
+    store<f64>(f + (<usize>i << 3), p - p0);
+    store<u8>(inside + <usize>i, p >= -0.5 && p <= <f64>n - 0.5 ? 1 : 0);
+    // Clamped before the conversion: far-off boxes must not overflow i32 (same lo/hi as unclamped).
+    const q = <i32>Math.max(-1, Math.min(<f64>n, p0));
+    const lo = q < 0 ? 0 : q > n - 1 ? n - 1 : q;
+    const hi = q + 1 > n - 1 ? n - 1 : q + 1 < 0 ? 0 : q + 1;
+    store<i32>(a + (<usize>i << 2), lo * stride);
+    store<i32>(b + (<usize>i << 2), hi * stride);
+  }
+}

@@ -18,7 +18,7 @@ import { resolveMtcnnOptions, type MtcnnOptions, type ResolvedMtcnnOptions } fro
 import { decodePnet } from './pnet-decode.js';
 import { pyramidLevels } from './pyramid.js';
 import { PyramidBuilder, type NetInput } from './pyramid-images.js';
-import { loadPyramidWasm } from './pyramid-wasm.js';
+import { loadPyramidWasm, type WasmImage } from './pyramid-wasm.js';
 
 /** Milliseconds spent per stage by the last `detect()` call (P-Net includes the pyramid resizing). */
 export interface MtcnnTimings {
@@ -76,6 +76,7 @@ export class MtcnnDetector implements FaceDetector {
   lastTimings: MtcnnTimings = emptyTimings();
   #nets: { pnet: ModelHandle; rnet: ModelHandle; onet: ModelHandle } | undefined;
   #disposed = false;
+  #busy: Promise<unknown> = Promise.resolve();
   readonly #pyramid = new PyramidBuilder();
   readonly #crops = { 24: new CropSampler(24), 48: new CropSampler(48) };
   readonly #input: NetInput;
@@ -111,7 +112,18 @@ export class MtcnnDetector implements FaceDetector {
     return this.#pyramid.wasm ? 'wasm' : 'js';
   }
 
-  async detect(image: RgbImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
+  /**
+   * Finds faces. Calls on one detector run one after another (they share the pyramid buffers and
+   * the WebAssembly memory); start several detectors for parallel work.
+   */
+  detect(image: RgbImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
+    const run = () => this.#detect(image, options);
+    const result = this.#busy.then(run, run);
+    this.#busy = result.catch(() => undefined);
+    return result;
+  }
+
+  async #detect(image: RgbImage, options: DetectOptions): Promise<DetectedFace[]> {
     if (this.#disposed) throw new FaceAttrError('DISPOSED', 'This mtcnn detector was disposed; create a new one with mtcnn().');
     const nets = this.#nets;
     if (!nets) throw new FaceAttrError('DETECTOR_UNAVAILABLE', 'The mtcnn detector has no models yet: call load(ctx) first, or use it through createPipeline().');
@@ -141,8 +153,9 @@ export class MtcnnDetector implements FaceDetector {
     const pyramid: Pyramid = [{ image, sx: 1, sy: 1 }];
     const levels = pyramidLevels(image.width, image.height, minFaceSize, scaleFactor);
     counts.levels = levels.length;
-    for (const { image: scaled, tensor } of this.#pyramid.levels(image, levels, this.#input)) {
-      pyramid.push({ image: scaled, sx: scaled.width / image.width, sy: scaled.height / image.height });
+    for (const { image: scaled, tensor, at } of this.#pyramid.levels(image, levels, this.#input)) {
+      pyramid[0]!.at ??= this.#pyramid.frameAt;
+      pyramid.push({ image: scaled, sx: scaled.width / image.width, sy: scaled.height / image.height, at });
       watch.lap('pyramid');
       const out = await pnet.run({ input: { data: tensor, shape: [1, scaled.width, scaled.height, 3] } }, ['prob', 'bbox']);
       watch.lap('pnet');
@@ -163,13 +176,18 @@ export class MtcnnDetector implements FaceDetector {
     const chunks: Record<string, Float32Array>[] = [];
     for (let start = 0; start < boxes.length; start += MAX_BATCH) {
       const batch = boxes.slice(start, start + MAX_BATCH);
-      const data = new Float32Array(batch.length * per);
-      const sampler = this.#crops[size as 24 | 48];
       // Crops come from the pyramid level just above the crop size (< 1.42x shrink left): plain bilinear suffices.
-      batch.forEach((b, i) => {
-        const { image, box } = cropSource(pyramid, b, size);
-        sampler.crop(image, box, this.#input, data, i * per, mirror);
-      });
+      const sources = batch.map((b) => cropSource(pyramid, b, size));
+      const wasm = this.#pyramid.wasm;
+      let data: Float32Array;
+      if (wasm && sources.every((s) => s.at)) {
+        // The levels are still in the module's memory: cut there (same values as the JS sampler).
+        data = wasm.crops(batch.length, size, (i) => ({ at: sources[i]!.at!, box: sources[i]!.box }), this.#input, mirror);
+      } else {
+        data = new Float32Array(batch.length * per);
+        const sampler = this.#crops[size as 24 | 48];
+        sources.forEach(({ image, box }, i) => sampler.crop(image, box, this.#input, data, i * per, mirror));
+      }
       watch.lap(stage === 'rnet' ? 'rnetCrops' : 'onetCrops');
       const out = await net.run({ input: { data, shape: [batch.length, size, size, 3] } }, outputs);
       watch.lap(stage);
@@ -313,19 +331,19 @@ function toLandmarks(p: Float64Array): Landmarks5 {
 }
 
 /** The original image and its pyramid levels, with their resize ratios per axis. */
-type Pyramid = { image: RgbImage; sx: number; sy: number }[];
+type Pyramid = { image: RgbImage; sx: number; sy: number; at?: WasmImage | undefined }[];
 
 /**
  * Where to crop `box` for a `size` px net input: the smallest pyramid image still at least
  * `size` px across the box (so the remaining step is a mild shrink), and the box in its pixels.
  */
-function cropSource(pyramid: Pyramid, box: Box, size: number): { image: RgbImage; box: Box } {
+function cropSource(pyramid: Pyramid, box: Box, size: number): { image: RgbImage; box: Box; at: WasmImage | undefined } {
   const fits = (p: Pyramid[number]) => box.width * p.sx >= size && box.height * p.sy >= size;
   let best: Pyramid[number] | undefined;
   for (const p of pyramid) if (fits(p) && (!best || p.sx < best.sx)) best = p;
   // A box smaller than the net input: upsample from the largest image.
   best ??= pyramid.reduce((a, b) => (b.sx > a.sx ? b : a));
-  return { image: best.image, box: { x: box.x * best.sx, y: box.y * best.sy, width: box.width * best.sx, height: box.height * best.sy } };
+  return { image: best.image, at: best.at, box: { x: box.x * best.sx, y: box.y * best.sy, width: box.width * best.sx, height: box.height * best.sy } };
 }
 
 function checkImage(image: RgbImage): void {

@@ -21,6 +21,8 @@ export class PyramidBuilder {
   #tensor = new Float32Array(0);
   /** The WebAssembly kernels, once loaded (the detector's load() sets them); JS until then. */
   wasm: PyramidWasm | undefined;
+  /** Where the last wasm-built frame sits in the module's memory (undefined after a JS build). */
+  frameAt: WasmImage | undefined;
 
   #tapsFor(extent: number, dst: number): Taps {
     const key = `${extent}>${dst}`;
@@ -44,7 +46,8 @@ export class PyramidBuilder {
    * the original, and avoids re-reading the full frame for every level down to a quarter of it.
    * (Halvings with < 2x left to shrink were tried: blurrier levels, 4 demo false positives, not 1.)
    */
-  *levels(image: RgbImage, levels: readonly PyramidLevel[], input: NetInput): Generator<{ image: RgbImage; tensor: Float32Array }> {
+  *levels(image: RgbImage, levels: readonly PyramidLevel[], input: NetInput): Generator<{ image: RgbImage; tensor: Float32Array; at?: WasmImage }> {
+    this.frameAt = undefined;
     // Levels as large as the image (minFaceSize <= 12) take the JS path, which copies or upsamples.
     if (this.wasm && levels.every((l) => l.width < image.width && l.height < image.height)) {
       yield* this.#levelsWasm(this.wasm, image, levels, input);
@@ -81,7 +84,7 @@ export class PyramidBuilder {
   }
 
   /** As the JS path below (same sources, taps and rounding), with the passes in WebAssembly. */
-  *#levelsWasm(wasm: PyramidWasm, image: RgbImage, levels: readonly PyramidLevel[], input: NetInput): Generator<{ image: RgbImage; tensor: Float32Array }> {
+  *#levelsWasm(wasm: PyramidWasm, image: RgbImage, levels: readonly PyramidLevel[], input: NetInput): Generator<{ image: RgbImage; tensor: Float32Array; at: WasmImage }> {
     // Room for the whole frame up front (the source, its halvings, and per level: bytes, tensor,
     // taps, row sums), so growing the memory cannot detach the tensor views handed out.
     const { width: W, height: H } = image;
@@ -89,6 +92,7 @@ export class PyramidBuilder {
     for (const { width: w, height: h } of levels) bytes += w * h * 15 + (w * (Math.ceil(W / w) + 4) + h * (Math.ceil(H / h) + 4)) * 4 + (W * 3 + 32) * 4 + 256;
     wasm.begin(bytes);
     const made: { at: WasmImage; w: number; h: number }[] = [{ at: wasm.put(image), w: image.width, h: image.height }];
+    this.frameAt = made[0]!.at;
     let half = made[0]!;
     for (const level of levels) {
       while (half.w / 2 >= 2 * level.width && half.h / 2 >= 2 * level.height) {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CropSampler } from './crop.js';
 import { PyramidBuilder } from './pyramid-images.js';
 import { loadPyramidWasm } from './pyramid-wasm.js';
 import { pyramidLevels } from './pyramid.js';
@@ -66,6 +67,31 @@ describe('WebAssembly pyramid kernels', () => {
       });
       // Float32 sums in another order: a rounding tie goes the other way now and then, never more.
       expect(differing / total).toBeLessThan(0.01);
+    }
+  });
+
+  it('cuts R-Net/O-Net crops identical to the JS sampler, from a picture in its memory', async () => {
+    const wasm = (await loadPyramidWasm())!;
+    const frame = await frame640();
+    const boxes = [
+      { x: 100.3, y: 50.7, width: 30.2, height: 30.2 },
+      { x: -10, y: 400, width: 100, height: 100 }, // past the left and bottom edges
+      { x: 300, y: 200, width: 12, height: 12 }, // upsampled
+      { x: 5000, y: -3e9, width: 40, height: 40 }, // far outside: all border
+    ];
+    for (const size of [24, 48]) {
+      for (const mirror of [false, true]) {
+        for (const bgr of [false, true]) {
+          const net = { ...input, bgr };
+          wasm.begin(frame.data.length + 64);
+          const at = wasm.put(frame);
+          const got = wasm.crops(boxes.length, size, (i) => ({ at, box: boxes[i]! }), net, mirror).slice();
+          const want = new Float32Array(got.length);
+          const sampler = new CropSampler(size);
+          boxes.forEach((b, i) => sampler.crop(frame, b, net, want, i * size * size * 3, mirror));
+          expect(Array.from(got)).toEqual(Array.from(want));
+        }
+      }
     }
   });
 });

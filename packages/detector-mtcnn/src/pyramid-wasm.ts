@@ -18,6 +18,10 @@ interface PyramidExports {
     width: number, height: number, acc: number, dst: number, tensor: number, mean: number, inv: number, bgr: number,
   ): void;
   halve(src: number, width: number, height: number, dst: number): void;
+  crop(
+    src: number, W: number, H: number, x0: number, y0: number, stepX: number, stepY: number, size: number,
+    out: number, mean: number, inv: number, bgr: number, mirror: number, tables: number,
+  ): void;
 }
 
 function wasmBytes(): Uint8Array<ArrayBuffer> {
@@ -131,5 +135,28 @@ export class PyramidWasm {
     );
     const data = new Uint8Array(buf, dst, width * height * 3).slice();
     return { image: { data, width, height, channels: 3 }, tensor: new Float32Array(buf, tensorAt, width * height * 3), at: { at: dst, width, height } };
+  }
+
+  /**
+   * Net inputs for a batch of boxes, each cut from a picture already in the module's memory (a
+   * pyramid level or the frame): `count * size * size * 3` floats, as CropSampler writes them
+   * (identical values). A view of the module's memory, valid until the next call on this object.
+   * Call between pyramid frames only: it allocates after the frame's pyramid.
+   */
+  crops(
+    count: number,
+    size: number,
+    source: (i: number) => { at: WasmImage; box: { x: number; y: number; width: number; height: number } },
+    input: { mean: number; inv: number; bgr: boolean },
+    mirror = false,
+  ): Float32Array {
+    const per = size * size * 3;
+    const tables = this.#take(size * 34); // 4 i32 + 2 f64 + 2 u8 per output pixel of a side
+    const out = this.#take(count * per * 4);
+    for (let i = 0; i < count; i++) {
+      const { at, box } = source(i);
+      this.#x.crop(at.at, at.width, at.height, box.x, box.y, box.width / size, box.height / size, size, out + i * per * 4, input.mean, input.inv, input.bgr ? 1 : 0, mirror ? 1 : 0, tables);
+    }
+    return new Float32Array(this.#x.memory.buffer, out, count * per);
   }
 }
