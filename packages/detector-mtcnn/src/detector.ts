@@ -28,7 +28,7 @@ export interface MtcnnTimings {
   total: number;
   /** Finer split of `total` (ms): building the pyramid, each net's runs, cutting crops, decoding + NMS. */
   split: { pyramid: number; pnet: number; rnetCrops: number; rnet: number; onetCrops: number; onet: number; nms: number };
-  /** How much work the last call did: pyramid levels, P-Net proposals sent to R-Net, crops sent to O-Net, faces. */
+  /** How much work the last call did: pyramid levels, P-Net proposals sent to R-Net, crops O-Net scored, faces. */
   counts: { levels: number; rnetInputs: number; onetInputs: number; faces: number };
 }
 
@@ -61,7 +61,17 @@ export const CASCADE = {
    * default: 0.0645 -> 0.0635 IOD on val for one more O-Net crop (~2 ms) per face.
    */
   mirror: false,
+  /**
+   * O-Net first scores one box per group of nested R-Net boxes (the best), and the others of a
+   * group only where that one fails; `onetNest` is the 'min' overlap that makes boxes nested.
+   */
+  onetLeadersFirst: true,
+  onetNest: 0.6,
+  onetLeaderMean: true,
 };
+
+/** A box with the score of the stage that produced it. */
+type Scored = { box: Box; score: number };
 /** Crops per R-Net/O-Net call: bounds memory when P-Net lets many candidates through. */
 const MAX_BATCH = 256;
 
@@ -77,6 +87,7 @@ export class MtcnnDetector implements FaceDetector {
   #nets: { pnet: ModelHandle; rnet: ModelHandle; onet: ModelHandle } | undefined;
   #disposed = false;
   #busy: Promise<unknown> = Promise.resolve();
+  #onetCrops = 0;
   readonly #pyramid = new PyramidBuilder();
   readonly #crops = { 24: new CropSampler(24), 48: new CropSampler(48) };
   readonly #input: NetInput;
@@ -140,7 +151,7 @@ export class MtcnnDetector implements FaceDetector {
     const faces = refined.length ? await this.#output(nets.onet, pyramid, refined, image, watch) : [];
     const t3 = now();
     Object.assign(timings, { pnet: t1 - t0, rnet: t2 - t1, onet: t3 - t2, total: t3 - t0 });
-    Object.assign(timings.counts, { rnetInputs: proposals.length, onetInputs: refined.length, faces: faces.length });
+    Object.assign(timings.counts, { rnetInputs: proposals.length, onetInputs: refined.length ? this.#onetCrops : 0, faces: faces.length });
     this.lastTimings = timings;
     return faces.filter((f) => f.score >= minScore).slice(0, maxFaces);
   }
@@ -207,7 +218,7 @@ export class MtcnnDetector implements FaceDetector {
   }
 
   /** Stage 2: R-Net rescoring of 24x24 crops; boxes regressed and squared, ready for O-Net. */
-  async #refine(rnet: ModelHandle, pyramid: Pyramid, boxes: readonly Box[], watch: Stopwatch): Promise<Box[]> {
+  async #refine(rnet: ModelHandle, pyramid: Pyramid, boxes: readonly Box[], watch: Stopwatch): Promise<Scored[]> {
     watch.start();
     const out = await this.#runCrops(rnet, pyramid, boxes, 24, ['prob', 'bbox'], watch, 'rnet');
     const prob = out['prob']!;
@@ -217,24 +228,41 @@ export class MtcnnDetector implements FaceDetector {
       const score = prob[i * 2 + 1]!;
       if (score >= this.options.thresholds[1]) kept.push({ box, score, reg: [reg[i * 4]!, reg[i * 4 + 1]!, reg[i * 4 + 2]!, reg[i * 4 + 3]!] });
     });
-    const next = nms(kept, CASCADE.nmsRnet, CASCADE.nmsRnetMode).map(nextCrop);
+    const next = nms(kept, CASCADE.nmsRnet, CASCADE.nmsRnetMode).map((c) => ({ box: nextCrop(c), score: c.score }));
     watch.lap('nms');
     return next;
   }
 
   /** Stage 3: O-Net on 48x48 crops: final score, box and five landmarks. */
-  async #output(onet: ModelHandle, pyramid: Pyramid, boxes: readonly Box[], image: RgbImage, watch: Stopwatch): Promise<DetectedFace[]> {
+  async #output(onet: ModelHandle, pyramid: Pyramid, refined: readonly Scored[], image: RgbImage, watch: Stopwatch): Promise<DetectedFace[]> {
     watch.start();
-    const out = await this.#runCrops(onet, pyramid, boxes, 48, ['prob', 'bbox', 'landmarks'], watch, 'onet');
-    const prob = out['prob']!;
-    const reg = out['bbox']!;
-    const lm = out['landmarks']!;
+    const threshold = this.options.thresholds[2];
     const cands: (Candidate & { points: Float64Array })[] = [];
-    boxes.forEach((box, i) => {
-      const score = prob[i * 2 + 1]!;
-      if (score < this.options.thresholds[2]) return;
-      cands.push({ box, score, reg: [reg[i * 4]!, reg[i * 4 + 1]!, reg[i * 4 + 2]!, reg[i * 4 + 3]!], points: cropPoints(lm, i, box, false) });
-    });
+    this.#onetCrops = 0;
+    const score = async (batch: readonly Box[]): Promise<boolean[]> => {
+      this.#onetCrops += batch.length;
+      const out = await this.#runCrops(onet, pyramid, batch, 48, ['prob', 'bbox', 'landmarks'], watch, 'onet');
+      const prob = out['prob']!;
+      const reg = out['bbox']!;
+      const lm = out['landmarks']!;
+      return batch.map((box, i) => {
+        const p = prob[i * 2 + 1]!;
+        if (p < threshold) return false;
+        cands.push({ box, score: p, reg: [reg[i * 4]!, reg[i * 4 + 1]!, reg[i * 4 + 2]!, reg[i * 4 + 3]!], points: cropPoints(lm, i, box, false) });
+        return true;
+      });
+    };
+    if (CASCADE.onetLeadersFirst) {
+      // Boxes nested in a better R-Net box (same face, another scale) wait: O-Net sees them only
+      // when the better box fails, which is when they matter (a face found by one crop only).
+      const groups = groupNested(refined, CASCADE.onetNest);
+      const leaders = groups.map((g) => (CASCADE.onetLeaderMean && g.length > 1 ? meanBox(g) : g[0]!.box));
+      const passed = await score(leaders);
+      const rest = groups.filter((_, i) => !passed[i]).flatMap((g) => g.slice(CASCADE.onetLeaderMean && g.length > 1 ? 0 : 1).map((c) => c.box));
+      if (rest.length) await score(rest);
+    } else {
+      await score(refined.map((r) => r.box));
+    }
     const regressedCands = cands.map((c) => ({ ...c, box: regressed(c) }));
     const final = nms(regressedCands, CASCADE.nmsFinal, 'min');
     watch.lap('nms');
@@ -323,6 +351,40 @@ function cropPoints(lm: Float32Array, i: number, box: Box, mirrored: boolean): F
     p[5 + k] = box.y + lm[i * 10 + 5 + j]! * box.height;
   }
   return p;
+}
+
+/**
+ * Groups boxes (best first) so that each joins the first group whose leader covers it by
+ * `overlap` of the smaller box's area; each group's leader is its best box.
+ */
+function groupNested(boxes: readonly Scored[], overlap: number): Scored[][] {
+  const groups: Scored[][] = [];
+  for (const b of boxes) {
+    const g = groups.find((grp) => minOverlap(grp[0]!.box, b.box) >= overlap);
+    if (g) g.push(b);
+    else groups.push([b]);
+  }
+  return groups;
+}
+
+/** Score-weighted mean of the boxes' corners. */
+function meanBox(group: readonly Scored[]): Box {
+  let [x1, y1, x2, y2, w] = [0, 0, 0, 0, 0];
+  for (const { box: b, score: s } of group) {
+    x1 += b.x * s;
+    y1 += b.y * s;
+    x2 += (b.x + b.width) * s;
+    y2 += (b.y + b.height) * s;
+    w += s;
+  }
+  return { x: x1 / w, y: y1 / w, width: (x2 - x1) / w, height: (y2 - y1) / w };
+}
+
+function minOverlap(a: Box, b: Box): number {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / Math.min(a.width * a.height, b.width * b.height);
 }
 
 function toLandmarks(p: Float64Array): Landmarks5 {
