@@ -10,17 +10,15 @@
  *
  *   npx tsx --tsconfig tsconfig.json packages/detector-mtcnn/bench/landmarks-reference.ts
  */
-import { createHash } from 'node:crypto';
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
-import { alignmentError, applyAffine, arrayToLandmarks, estimateSimilarity, resizeImage, type Affine, type Point, type RgbImage } from '@faceattr/core';
+import { alignmentError, arrayToLandmarks, type Point, type RgbImage } from '@faceattr/core';
 import { decodeImage } from '@faceattr/core/node';
 import { tfjsBackend } from '@faceattr/backend-tfjs';
 import { mtcnn } from '../src/detector.js';
+import { EYE_A, EYE_B, FaceMesh, frameOffsets, MESH_DIR, MESH_SHA256, MOUTH_A, MOUTH_B, NOSE_ALT, NOSE_TIP, RANGES, type MeshInput, type MeshResult, type RangeName } from '../src/face-mesh-reference.js';
 import { hasUtkface, padChip, pluginContext, REPO_ROOT, UTKFACE_DIR, utkfaceRows } from '../src/test-support.js';
 import { UTKFACE_TEMPLATE_200 } from '../src/utkface-template.js';
 
@@ -36,35 +34,13 @@ const N_VAL = 300;
 const N_CALIB = 30;
 const CHIP = 200;
 const MTCNN_PAD = 60;
-const MESH_SIZE = 192;
 /** Below this face flag (a probability: ~1e-5 on flat gray or noise, 1.000 on faces) the mesh counts as failed. */
 const MIN_FLAG = 0.5;
-const MESH_DIR = join(REPO_ROOT, 'node_modules', '@vladmandic', 'human', 'models');
 
-// MediaPipe canonical indices. EYE_A is the image-left eye on an upright face (checked below, `leftRightCheck`).
-const EYE_A = [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246];
-const EYE_B = [263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466];
-const NOSE_TIP = 1;
-const NOSE_ALT = 4;
-const MOUTH_A = 61;
-const MOUTH_B = 291;
 /** Points compared: MTCNN's five, plus the mesh's alternative nose tip (4) against MTCNN's nose. */
 const NAMES = ['leftEye', 'rightEye', 'nose', 'mouthLeft', 'mouthRight', 'nose(mesh 4)'] as const;
 const MTCNN_OF = [0, 1, 2, 3, 4, 2];
 
-// Input convention, from the calibration below (N_CALIB train chips; every row is in the JSON):
-// [0,255] puts the mesh off the face (eyes 0.16-0.21 IOD from MTCNN's, mirror disagreement
-// 0.23-0.51 IOD); [0,1] and [-1,1] both land on it, [0,1] is the more self-consistent under
-// mirroring (0.018 vs 0.022 IOD at best). The tight 200x200 chip needs gray padding around it: at
-// 1.0x the face flag drops (min 0.13 with [0,1]; on a few chips looked at, the mouth also sat
-// ~10 px too high); 1.2-1.5x give flags >= 0.94 and mirror disagreement 0.018-0.021 (1.3x lowest,
-// 1.4x within noise). The script takes the best calibrated setting.
-const RANGES = { '[0,1]': [0, 1], '[-1,1]': [-1, 1], '[0,255]': [0, 255] } as const;
-type RangeName = keyof typeof RANGES;
-const PAD_FACTORS = [1.0, 1.2, 1.3, 1.4, 1.5, 1.6];
-interface MeshInput { range: RangeName; padFactor: number }
-
-const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const round = (v: number, d = 4): number => Number(v.toFixed(d));
 const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 function quantile(v: readonly number[], q: number): number {
@@ -74,6 +50,7 @@ function quantile(v: readonly number[], q: number): number {
   return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (i - lo);
 }
 const dist = (a: Point, b: Point): number => Math.hypot(a.x - b.x, a.y - b.y);
+const PAD_FACTORS = [1.0, 1.2, 1.3, 1.4, 1.5, 1.6];
 const meanPoints = (ps: readonly Point[][]): Point[] =>
   ps[0]!.map((_, k) => ({ x: mean(ps.map((p) => p[k]!.x)), y: mean(ps.map((p) => p[k]!.y)) }));
 
@@ -88,81 +65,9 @@ const backend = tfjsBackend({ runtime: 'wasm' });
 await backend.init();
 const det = mtcnn();
 await det.load(pluginContext(backend));
-
-const meshJsonBytes = readFileSync(join(MESH_DIR, 'facemesh.json'));
-const meshBinBytes = readFileSync(join(MESH_DIR, 'facemesh.bin'));
-const meshJson = JSON.parse(meshJsonBytes.toString('utf8')) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
-const mesh: GraphModel = await loadGraphModel(
-  tf.io.fromMemory({
-    modelTopology: meshJson.modelTopology,
-    weightSpecs: meshJson.weightsManifest.flatMap((g) => g.weights),
-    weightData: meshBinBytes.buffer.slice(meshBinBytes.byteOffset, meshBinBytes.byteOffset + meshBinBytes.byteLength),
-  }),
-);
+const mesh = await FaceMesh.load();
+const meshOnChip = (chip: RgbImage, input: MeshInput): MeshResult => mesh.onChip(chip, input);
 const humanVersion = (JSON.parse(readFileSync(join(MESH_DIR, '..', 'package.json'), 'utf8')) as { version: string }).version;
-
-/** Runs the mesh on a 192x192 RGB image; returns the 468 (x, y) points in input pixels and the face flag. */
-function runMesh(data: Float32Array): { xy: Float32Array; flag: number } {
-  const x = tf.tensor4d(data, [1, MESH_SIZE, MESH_SIZE, 3]);
-  const out = mesh.execute(x, ['Identity_2:0', 'Identity_1:0']) as tf.Tensor[];
-  const m = out[0]!.dataSync();
-  const flag = out[1]!.dataSync()[0]!;
-  tf.dispose([x, ...out]);
-  const xy = new Float32Array(468 * 2);
-  for (let k = 0; k < 468; k++) {
-    xy[k * 2] = m[k * 3]!;
-    xy[k * 2 + 1] = m[k * 3 + 1]!;
-  }
-  return { xy, flag };
-}
-
-/** The six compared mesh points (continuous input-pixel coordinates, 0 = left edge). */
-function meshPoints(xy: Float32Array, mirrored: boolean): Point[] {
-  // In a mirrored input, x -> 192 - x and each eye/mouth corner is the other side's.
-  const pt = (k: number): Point => ({ x: mirrored ? MESH_SIZE - xy[k * 2]! : xy[k * 2]!, y: xy[k * 2 + 1]! });
-  const centre = (ks: readonly number[]): Point => ({ x: mean(ks.map((k) => pt(k).x)), y: mean(ks.map((k) => pt(k).y)) });
-  const [ea, eb, ma, mb] = mirrored ? [EYE_B, EYE_A, MOUTH_B, MOUTH_A] : [EYE_A, EYE_B, MOUTH_A, MOUTH_B];
-  return [centre(ea), centre(eb), pt(NOSE_TIP), pt(ma), pt(mb), pt(NOSE_ALT)];
-}
-
-interface MeshResult {
-  /** Mean of the plain and the mirrored prediction, chip pixels: the reference. */
-  points: Point[];
-  /** Plain prediction only, chip pixels. */
-  plain: Point[];
-  flag: number;
-  flagMirrored: number;
-  /** Per point, |plain - mirrored| in IOD: the mesh's own (in)consistency. */
-  mirrorDisagreement: number[];
-}
-
-/** Pads the chip with gray to `padFactor` x its size, resizes to 192, runs plain and mirrored. */
-function meshOnChip(chip: RgbImage, input: MeshInput): MeshResult {
-  const size = Math.round(CHIP * input.padFactor / 2) * 2;
-  const off = (size - CHIP) / 2;
-  const img = resizeImage(padChip(chip, size, off, off), MESH_SIZE, MESH_SIZE);
-  const [lo, hi] = RANGES[input.range];
-  const plainIn = Float32Array.from(img.data, (v) => lo + (v / 255) * (hi - lo));
-  const mirrorIn = new Float32Array(plainIn.length);
-  for (let y = 0; y < MESH_SIZE; y++) {
-    for (let x = 0; x < MESH_SIZE; x++) mirrorIn.set(plainIn.subarray((y * MESH_SIZE + x) * 3, (y * MESH_SIZE + x) * 3 + 3), (y * MESH_SIZE + MESH_SIZE - 1 - x) * 3);
-  }
-  const a = runMesh(plainIn);
-  const b = runMesh(mirrorIn);
-  // Continuous input coordinate X is input pixel index X - 0.5; resizeImage maps input index u to
-  // padded-canvas index u * size / 192 (core's boxToAffine); the chip starts at `off`.
-  const toChip = (p: Point): Point => ({ x: (p.x - 0.5) * size / MESH_SIZE - off, y: (p.y - 0.5) * size / MESH_SIZE - off });
-  const pa = meshPoints(a.xy, false).map(toChip);
-  const pb = meshPoints(b.xy, true).map(toChip);
-  const iod = dist(pa[0]!, pa[1]!);
-  return {
-    points: pa.map((p, k) => ({ x: (p.x + pb[k]!.x) / 2, y: (p.y + pb[k]!.y) / 2 })),
-    plain: pa,
-    flag: a.flag,
-    flagMirrored: b.flag,
-    mirrorDisagreement: pa.map((p, k) => dist(p, pb[k]!) / iod),
-  };
-}
 
 /** MTCNN's first face on the padded chip, back in chip pixels (as bench/landmarks.ts). */
 async function mtcnnOnChip(chip: RgbImage): Promise<Point[] | undefined> {
@@ -234,17 +139,6 @@ const leftRightCheck = {
 
 // ---- 1. MTCNN vs mesh, in a face-normalised frame ------------------------------------------
 
-/** Similarity sending the reference's eye centres to (0,0) and (1,0): the frame is in IOD units. */
-const frameOf = (ref: readonly Point[]): Affine => estimateSimilarity([ref[0]!, ref[1]!], [{ x: 0, y: 0 }, { x: 1, y: 0 }]);
-/** Per compared point, MTCNN minus reference in the face frame (IOD units). */
-function offsets(f: Face & { mtcnn: Point[] }, ref: readonly Point[]): Point[] {
-  const m = frameOf(ref);
-  return MTCNN_OF.map((j, k) => {
-    const a = applyAffine(m, f.mtcnn[j]!);
-    const b = applyAffine(m, ref[k]!);
-    return { x: a.x - b.x, y: a.y - b.y };
-  });
-}
 const stats = (v: readonly number[]) => ({
   mean: round(mean(v)),
   median: round(quantile(v, 0.5)),
@@ -253,6 +147,7 @@ const stats = (v: readonly number[]) => ({
   within10: round(v.filter((e) => e < 0.1).length / v.length, 3),
 });
 /** Per-point and per-face (mean of the five) error statistics, raw and after removing `bias`. */
+const offsets = (f: Face & { mtcnn: Point[] }, ref: readonly Point[]): Point[] => frameOffsets(f.mtcnn, ref, MTCNN_OF);
 function compare(fs: (Face & { mtcnn: Point[] })[], pick: (f: Face) => Point[], bias: readonly Point[]) {
   const raw = fs.map((f) => offsets(f, pick(f)).map((d) => Math.hypot(d.x, d.y)));
   const fixed = fs.map((f) => offsets(f, pick(f)).map((d, k) => Math.hypot(d.x - bias[k]!.x, d.y - bias[k]!.y)));
@@ -329,7 +224,7 @@ const report = {
   units: 'inter-ocular distance (IOD) = distance between the two mesh eye centres of each face',
   referenceModel: {
     package: `@vladmandic/human@${humanVersion}`,
-    files: { 'models/facemesh.json': sha256(meshJsonBytes), 'models/facemesh.bin': sha256(meshBinBytes) },
+    files: { 'models/facemesh.json': MESH_SHA256['facemesh.json'], 'models/facemesh.bin': MESH_SHA256['facemesh.bin'] },
     points: { leftEye: `mean of ${EYE_A.join(',')}`, rightEye: `mean of ${EYE_B.join(',')}`, nose: NOSE_TIP, 'nose(mesh 4)': NOSE_ALT, mouthLeft: MOUTH_A, mouthRight: MOUTH_B },
     input: { ...meshInput, note: 'chip pasted centred on a gray canvas padFactor x 200 px, resized to 192x192; reference = mean of the plain and the mirrored prediction' },
     minFaceFlag: MIN_FLAG,
