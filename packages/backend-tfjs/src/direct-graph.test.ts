@@ -55,6 +55,13 @@ describe('direct graph executor (tfjs wasm)', () => {
       await handle.release();
     }
     await backend.dispose();
+    // The escape hatch: every model through GraphModel.
+    const plain = tfjsBackend({ runtime: 'wasm', executor: 'graph-model' });
+    await plain.init();
+    const h = (await plain.loadModel(await loadModelAsset(asset('mtcnn-pnet'), 'tfjs-graph'))) as unknown as { executor: string };
+    expect(h.executor).toBe('graph-model');
+    await plain.dispose();
+    expect(() => tfjsBackend({ runtime: 'wasm', executor: 'fast' as 'auto' })).toThrow(/executor/);
   });
 
   it('declines graphs with ops it does not cover (BlazeFace has Pad and depthwise convs): GraphModel runs those', async () => {

@@ -16,6 +16,12 @@ import { activate, prepareRuntime, TFJS_RUNTIMES, type RuntimeOptions, type Tfjs
 export interface TfjsBackendOptions extends RuntimeOptions {
   /** Where tfjs computes. Default 'wasm'. */
   runtime?: TfjsRuntime;
+  /**
+   * How models run. 'auto' (default): plain feed-forward graphs (the MTCNN nets, the attribute
+   * heads) as straight-line tfjs op calls, ~0.3 ms less per call on wasm, bitwise the same
+   * outputs; other graphs through tfjs-converter's GraphModel. 'graph-model': always GraphModel.
+   */
+  executor?: 'auto' | 'graph-model';
 }
 
 export const DEFAULT_TFJS_OPTIONS = { runtime: 'wasm' } as const satisfies TfjsBackendOptions;
@@ -34,6 +40,7 @@ class TfjsModel implements ModelHandle {
     model: GraphModel,
     topology: unknown,
     private readonly owner: TfjsBackend,
+    direct: boolean,
   ) {
     this.#model = model;
     // Graphs with a signature name their ends "input:0"; assets and callers use plain node names.
@@ -43,7 +50,7 @@ class TfjsModel implements ModelHandle {
     model.outputNodes.forEach((n) => this.#tfNames.set(stripPort(n), n));
     // Graphs with control flow cannot run synchronously.
     this.#useAsync = hasDynamicOps(topology);
-    this.#direct = this.#useAsync ? undefined : compileDirectGraph(topology, model.weights);
+    this.#direct = this.#useAsync || !direct ? undefined : compileDirectGraph(topology, model.weights);
   }
 
   /** Which executor runs this model: 'direct' (plain feed-forward graphs) or 'graph-model'. */
@@ -138,6 +145,7 @@ export class TfjsBackend implements InferenceBackend {
   readonly runtime: TfjsRuntime;
   readonly #options: RuntimeOptions;
   readonly #models = new Set<TfjsModel>();
+  readonly #executor: 'auto' | 'graph-model';
   #ready: Promise<void> | undefined;
   #disposed = false;
 
@@ -148,6 +156,11 @@ export class TfjsBackend implements InferenceBackend {
     }
     this.runtime = runtime;
     this.#options = options;
+    const executor = options.executor ?? 'auto';
+    if (executor !== 'auto' && executor !== 'graph-model') {
+      throw new FaceAttrError('INVALID_OPTIONS', `Unknown tfjs executor ${JSON.stringify(executor)}; use 'auto' or 'graph-model'.`);
+    }
+    this.#executor = executor;
   }
 
   get name(): string {
@@ -177,7 +190,7 @@ export class TfjsBackend implements InferenceBackend {
       throw new FaceAttrError('MODEL_LOAD_FAILED', `The tfjs backend loads tfjs-graph artifacts; got ${asset.artifact} for "${asset.manifest.name}".`);
     }
     const { model, topology } = await loadGraphFromAsset(asset);
-    const handle = new TfjsModel(asset.manifest.name, model, topology, this);
+    const handle = new TfjsModel(asset.manifest.name, model, topology, this, this.#executor === 'auto');
     this.#models.add(handle);
     return handle;
   }
