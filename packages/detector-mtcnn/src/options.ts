@@ -25,9 +25,10 @@ export interface MtcnnOptions {
    */
   channelOrder?: 'RGB' | 'BGR';
   /**
-   * Who builds the image pyramid. 'auto' (default): the bundled WebAssembly SIMD kernels
-   * (~1 KB), or JS where WebAssembly or SIMD is unavailable; 'wasm': fail at load() without them
-   * (BACKEND_UNAVAILABLE); 'js': always JS. Both give the same levels to within rounding.
+   * Who builds the image pyramid and cuts the R-Net/O-Net crops. 'auto' (default): the bundled
+   * WebAssembly SIMD kernels (~2 KB), or JS where WebAssembly or SIMD is unavailable; 'wasm':
+   * fail at load() without them (BACKEND_UNAVAILABLE); 'js': always JS. Both give the same levels
+   * to within one grey level of rounding, and identical crops.
    */
   pyramid?: 'auto' | 'wasm' | 'js';
 }

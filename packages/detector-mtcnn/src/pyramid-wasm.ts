@@ -3,10 +3,10 @@ import type { Taps } from './area-resize.js';
 import { PYRAMID_WASM_BASE64 } from './wasm/pyramid-wasm.js';
 
 /**
- * The pyramid kernels of assembly/pyramid.ts (AssemblyScript, SIMD): the area shrink that makes
- * every P-Net level, and the 2x2 halving. Same taps, pass order and rounding as the JS path in
+ * The kernels of assembly/pyramid.ts (AssemblyScript, SIMD): the area shrink that makes every
+ * P-Net level, the 2x2 halving, and the bilinear R-Net/O-Net crops. Same taps, pass order and rounding as the JS path in
  * pyramid-images.ts, about 5x faster (V8 spends ~3 ns per byte on the JS row loops; the module
- * converts and accumulates 16 bytes per step). The module (~1 KB) travels in the bundle as base64:
+ * converts and accumulates 16 bytes per step). The module (~2 KB) travels in the bundle as base64:
  * no file to serve, no fetch, no native code. One instance per detector; calls are synchronous.
  */
 interface PyramidExports {
