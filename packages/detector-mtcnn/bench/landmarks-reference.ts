@@ -1,7 +1,7 @@
 /**
  * MTCNN's five landmarks against an independent reference: MediaPipe FaceMesh (468 points), as
  * shipped in @vladmandic/human@3.3.6's models/facemesh.{json,bin} (used as data only). Asks how
- * much of the 0.0645 IOD residual to UTKFACE_TEMPLATE_200 (bench/landmarks.ts) is detector error
+ * much of the ~0.065 IOD residual to UTKFACE_TEMPLATE_200 (bench/landmarks.ts) is detector error
  * and how much is real faces differing from one fixed template.
  *
  * Chips: every k-th UTKFace row, 300 train + 300 val; MTCNN sees each 200x200 chip padded by 60 px
@@ -193,7 +193,7 @@ for (const [name, s] of Object.entries(sets)) {
     ...(name === 'mtcnn' ? { valToUTKFACE_TEMPLATE_200: residual(s.val, UTKFACE_TEMPLATE_200) } : {}),
   };
 }
-// Reproduces bench/landmarks.ts's number (0.0645) on its 50 val chips, to tie this run to it.
+// Reproduces bench/landmarks.ts's number (~0.065) on its 50 val chips, to tie this run to it.
 const testChips = await loadChips('val', 50);
 const testPoints: Point[][] = [];
 for (const c of testChips) {

@@ -50,15 +50,15 @@ export const CASCADE = {
    * O-Net crops whose regressed box overlaps the face's by IoU >= `voteIou`. Free (those crops
    * ran anyway). Boxes: steadier from frame to frame than the best crop's alone (on a 6 px/frame
    * pan over demo sample1, one face's 11-frame shift read 60.1 px instead of 66 without voting,
-   * 62.9 with). Landmarks: UTKFace mean error 0.0640 -> 0.0634 IOD on train chips, 0.0645 on val
-   * either way (bench/landmarks.ts), since only ~2 crops per face reach O-Net.
+   * 62.9 with). Landmarks: UTKFace mean error to the template 0.0640 -> 0.0634 IOD on train chips,
+   * 0.0645 on val either way (bench/landmarks.ts, before leaders first), since few crops per face reach O-Net.
    */
   vote: true,
   voteBoxes: true,
   voteIou: 0.5,
   /**
    * Also average O-Net on the mirrored crop of each face (left/right swapped back). Off by
-   * default: 0.0645 -> 0.0635 IOD on val for one more O-Net crop (~2 ms) per face.
+   * default: 0.0648 -> 0.0639 IOD on val for one more O-Net crop (~1.5 ms) per face.
    */
   mirror: false,
   /**
