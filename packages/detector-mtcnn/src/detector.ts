@@ -166,13 +166,12 @@ export class MtcnnDetector implements FaceDetector {
     const t2 = now();
     const cands = refined.length ? await this.#score(nets.onet, pyramid, refined, watch) : [];
     // A group whose leader passed R-Net but led to no face: its other proposals get their turn
-    // (R-Net, then O-Net), so leaders-first finds every face the full cascade would.
+    // (R-Net, then O-Net), so a face that only another proposal of the group leads to is found.
     const lost = skipped.filter((g) => !cands.some((c) => iou(regressed(c), g[0]!.box) >= LOST_IOU));
     if (lost.length) {
       const again = (await this.#refine(nets.rnet, pyramid, lost.flatMap((g) => g.slice(1)), watch, false)).refined;
       if (again.length) cands.push(...(await this.#score(nets.onet, pyramid, again, watch)));
     }
-    const t3 = now();
     const faces = cands.length ? await this.#output(nets.onet, pyramid, cands, image, watch) : [];
     const t4 = now();
     Object.assign(timings, { pnet: t1 - t0, rnet: t2 - t1, onet: t4 - t2, total: t4 - t0 });
