@@ -69,6 +69,16 @@ function fusedActivation(node: GraphNode): 'linear' | 'relu' | 'prelu' {
 }
 
 /**
+ * The trailing arguments of a _Fused* op (inputs after the first two): its bias, its activation
+ * and, for Prelu, the slopes; checks the input count matches fused_ops.
+ */
+function fusedTail(node: GraphNode, ins: readonly string[]): (env: Env) => { bias: tf.Tensor; activation: 'linear' | 'relu' | 'prelu'; preluActivationWeights?: tf.Tensor } {
+  const activation = fusedActivation(node);
+  if (ins.length !== (activation === 'prelu' ? 4 : 3)) throw new Unsupported(`${node.op} inputs`);
+  return (env) => ({ bias: env.get(ins[2]!)!, activation, ...(activation === 'prelu' ? { preluActivationWeights: env.get(ins[3]!)! } : {}) });
+}
+
+/**
  * Compiles `nodes` against the model's weights (Const nodes by name). Returns undefined when the
  * graph has anything this executor does not cover.
  */
@@ -151,38 +161,16 @@ function compileNode(node: GraphNode, ins: string[], constValue: (name: string) 
         if (ins.length !== 2) throw new Unsupported('Conv2D inputs');
         return (env) => tf.conv2d(get(env, 0) as tf.Tensor4D, get(env, 1) as tf.Tensor4D, strides, pad, 'NHWC', dilations);
       }
-      const activation = fusedActivation(node);
-      if (ins.length !== (activation === 'prelu' ? 4 : 3)) throw new Unsupported('_FusedConv2D inputs');
-      return (env) =>
-        tf.fused.conv2d({
-          x: get(env, 0) as tf.Tensor4D,
-          filter: get(env, 1) as tf.Tensor4D,
-          strides,
-          pad,
-          dataFormat: 'NHWC',
-          dilations,
-          bias: get(env, 2),
-          activation,
-          ...(activation === 'prelu' ? { preluActivationWeights: get(env, 3) } : {}),
-        });
+      const tail = fusedTail(node, ins);
+      return (env) => tf.fused.conv2d({ x: get(env, 0) as tf.Tensor4D, filter: get(env, 1) as tf.Tensor4D, strides, pad, dataFormat: 'NHWC', dilations, ...tail(env) });
     }
     case '_FusedMatMul':
     case 'MatMul': {
       const transposeA = a['transpose_a']?.b ?? false;
       const transposeB = a['transpose_b']?.b ?? false;
       if (node.op === 'MatMul') return (env) => tf.matMul(get(env, 0), get(env, 1), transposeA, transposeB);
-      const activation = fusedActivation(node);
-      if (ins.length !== (activation === 'prelu' ? 4 : 3)) throw new Unsupported('_FusedMatMul inputs');
-      return (env) =>
-        tf.fused.matMul({
-          a: get(env, 0) as tf.Tensor2D,
-          b: get(env, 1) as tf.Tensor2D,
-          transposeA,
-          transposeB,
-          bias: get(env, 2),
-          activation,
-          ...(activation === 'prelu' ? { preluActivationWeights: get(env, 3) } : {}),
-        });
+      const tail = fusedTail(node, ins);
+      return (env) => tf.fused.matMul({ a: get(env, 0) as tf.Tensor2D, b: get(env, 1) as tf.Tensor2D, transposeA, transposeB, ...tail(env) });
     }
     case 'MaxPool': {
       nhwc(node);
