@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs';
 
 const benches = [
   'packages/backend-onnx/bench/backend-latency.ts',
-  'packages/backend-onnx/bench/frame-latency.ts',
   'packages/detector-mtcnn/bench/bench.ts',
   'packages/detector-haar/bench/haar-bench.ts',
-  'packages/models/bench/attribute-latency.ts',
+  'packages/eval/bench/frame-latency.ts',
+  'packages/eval/bench/attribute-latency.ts',
 ];
 const only = process.argv.slice(2);
 let failed = 0;
@@ -20,7 +20,7 @@ for (const b of benches) {
     continue;
   }
   console.log(`\n== ${b}`);
-  const r = spawnSync('npx', ['tsx', b], { stdio: 'inherit' });
+  const r = spawnSync('npx', ['tsx', '--conditions=@faceattr/source', b], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exitCode = failed ? 1 : 0;

@@ -4,7 +4,7 @@ import { createPipeline } from '@faceattr/core';
 import { decodeImage } from '@faceattr/core/node';
 import { tfjsBackend } from '@faceattr/backend-tfjs';
 import { mtcnn } from '@faceattr/detector-mtcnn';
-import { faceAttributes } from '@faceattr/models';
+import { faceAttributes } from '@faceattr/attributes';
 
 const photo =
   process.argv[2] ?? fileURLToPath(new URL('../../node_modules/@vladmandic/face-api/demo/sample1.jpg', import.meta.url));

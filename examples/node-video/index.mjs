@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { createPipeline } from '@faceattr/core';
 import { onnxBackend } from '@faceattr/backend-onnx';
 import { mtcnn } from '@faceattr/detector-mtcnn';
-import { faceAttributes } from '@faceattr/models';
+import { faceAttributes } from '@faceattr/attributes';
 import { findFfmpeg, openVideo } from '@faceattr/cli';
 
 // --ffmpeg-style lookup: $FACEATTR_FFMPEG, then the npm package @ffmpeg-installer/ffmpeg, then ffmpeg on PATH.

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { SOURCE_CONDITION } from '../../scripts/package-entries.mjs';
 import { ISOLATION_HEADERS, serveDir } from './scripts/static-server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
-const src = (p: string) => path.join(repo, 'packages', p);
 
 function models(dir: string): Plugin {
   const handle = serveDir('/models/', dir);
@@ -16,25 +16,16 @@ function models(dir: string): Plugin {
   };
 }
 
-// In this monorepo the @faceattr/* imports resolve to the packages' sources (like the root
-// vitest.config.ts), so the demo never runs a stale dist/. An app outside the repo imports the
-// published packages unchanged; their exports maps pick the browser builds (e.g. backend-onnx's
-// onnxruntime-web entry, aliased here to index.web.ts).
+// In this monorepo the @faceattr/* imports resolve to the packages' sources through their exports maps'
+// "@faceattr/source" condition (like the root vitest config), so the demo never runs a stale dist/. An
+// app outside the repo imports the published packages unchanged; their exports maps pick the browser
+// builds (e.g. backend-onnx's onnxruntime-web entry).
 export default defineConfig({
   root: here,
   base: './',
-  resolve: {
-    alias: [
-      { find: /^@faceattr\/core$/, replacement: src('core/src/index.ts') },
-      { find: /^@faceattr\/backend-tfjs$/, replacement: src('backend-tfjs/src/index.ts') },
-      { find: /^@faceattr\/backend-onnx$/, replacement: src('backend-onnx/src/index.web.ts') },
-      { find: /^@faceattr\/models$/, replacement: src('models/src/index.ts') },
-      { find: /^@faceattr\/detector-mtcnn$/, replacement: src('detector-mtcnn/src/index.ts') },
-      { find: /^@faceattr\/detector-haar$/, replacement: src('detector-haar/src/index.ts') },
-    ],
-  },
+  resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
   // The built model assets (`npm run build`), served at /models/ by `vite` and `vite preview`.
-  plugins: [models(path.join(repo, 'packages/models/assets'))],
+  plugins: [models(path.join(repo, 'packages/assets/models'))],
   server: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
   preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
   // onnxruntime-web finds its .wasm/.mjs next to its own module; esbuild's pre-bundling would move it.

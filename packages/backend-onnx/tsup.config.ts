@@ -1,8 +1,9 @@
 import { defineConfig } from 'tsup';
+import { sourceEntries } from '../../scripts/package-entries.mjs';
 
 export default defineConfig({
-  // index/register run on onnxruntime-node; index.web/register.web on onnxruntime-web (exports map picks by the `node` condition).
-  entry: ['src/index.ts', 'src/index.web.ts', 'src/register.ts', 'src/register.web.ts'],
+  // The entry points are the package.json exports map's "@faceattr/source" targets.
+  entry: sourceEntries(import.meta.dirname),
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

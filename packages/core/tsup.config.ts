@@ -1,11 +1,15 @@
 import { defineConfig } from 'tsup';
+import { sourceEntries } from '../../scripts/package-entries.mjs';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts', 'src/testing.ts'],
+  // The entry points are the package.json exports map's "@faceattr/source" targets.
+  entry: sourceEntries(import.meta.dirname),
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'es2022',
   external: ['vitest'],
+  // import.meta.url in the CommonJS build (core finds the installed @faceattr/assets from its own location).
+  shims: true,
 });

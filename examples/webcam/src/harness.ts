@@ -3,7 +3,7 @@
  * bench/run.mjs through `window.harness`. Everything goes through the public packages.
  */
 import { createPipeline, type AttributeName, type BackendMemory, type FaceAttributePipeline, type RawImage, type TrackOptions } from '@faceattr/core';
-import { faceAttributes } from '@faceattr/models';
+import { faceAttributes } from '@faceattr/attributes';
 import { createBackend, createDetector, defaultModelBase, webGpuProblem, type BackendChoice, type DetectorChoice } from './backends.js';
 
 export interface PipelineSpec {

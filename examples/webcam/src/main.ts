@@ -8,7 +8,7 @@ import {
   type TrackHandle,
   type TrackOptions,
 } from '@faceattr/core';
-import { faceAttributes } from '@faceattr/models';
+import { faceAttributes } from '@faceattr/attributes';
 import {
   BACKEND_CHOICES,
   BACKEND_LABELS,

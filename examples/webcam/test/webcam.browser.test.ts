@@ -11,7 +11,7 @@ import { createPipeline, iou, type FaceResult } from '@faceattr/core';
 import { tfjsBackend } from '@faceattr/backend-tfjs';
 import { haar } from '@faceattr/detector-haar';
 import { mtcnn } from '@faceattr/detector-mtcnn';
-import { faceAttributes } from '@faceattr/models';
+import { faceAttributes } from '@faceattr/attributes';
 import type { Page } from 'playwright-core';
 import * as env from '../scripts/browser-env.mjs';
 import type { DemoState } from '../src/main.js';

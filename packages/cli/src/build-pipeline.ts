@@ -1,5 +1,5 @@
 import { FaceAttrError, createPipeline, type AttributeName, type FaceAttributePipeline, type FaceDetector, type InferenceBackend } from '@faceattr/core';
-import { faceAttributes } from '@faceattr/models';
+import { faceAttributes } from '@faceattr/attributes';
 
 export const BACKEND_CHOICES = ['tfjs-wasm', 'tfjs-cpu', 'onnx'] as const;
 export const DETECTOR_CHOICES = ['mtcnn', 'haar'] as const;

@@ -3,8 +3,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FaceAttrError, RACE_LABELS, describeError } from '@faceattr/core';
 import { decodeImage } from '@faceattr/core/node';
-import { centralFace, padChip, parseUtkCsv, parseUtkName, UTK_DETECTOR_OPTIONS, type UtkLabel } from '@faceattr/models/utkface';
-import { computeMetrics, type EvalSample, type Metrics } from '@faceattr/models/eval';
+import { centralFace, padChip, parseUtkCsv, parseUtkName, UTK_DETECTOR_OPTIONS, type UtkLabel } from './eval/utkface.js';
+import { computeMetrics, type EvalSample, type Metrics } from './eval/metrics.js';
 import { buildPipeline } from './build-pipeline.js';
 import { Progress } from './progress.js';
 

@@ -28,6 +28,7 @@ export {
 export type { ImageInput, RawImage, RgbImage } from './image/image-types.js';
 export { toRgbImage, rawToRgb } from './image/to-rgb.js';
 export { warpToTensor, cropResizeToTensor, boxToAffine, resizeImage } from './image/sample.js';
+export { flipHorizontal } from './image/flip.js';
 export type { SampleOptions, TensorNormalization } from './image/sample.js';
 
 export { nonMaxSuppression, boxOverlap, iou } from './geometry/nms.js';
@@ -47,7 +48,9 @@ export {
 } from './geometry/align.js';
 export type { Affine } from './geometry/align.js';
 
-export { loadModelAsset, resolveModelSource } from './model/load-asset.js';
+export { loadModelAsset } from './model/load-asset.js';
+export { createModelContext, resolveModelSource, installedAssets } from './model/model-context.js';
+export type { ModelLocations } from './model/model-context.js';
 export type { ModelSource, InMemoryModel, LoadedModelAsset } from './model/load-asset.js';
 export { validateManifest } from './model/manifest.js';
 export type { ModelManifest, ManifestFile, ArtifactKind, ArtifactEntry, TensorSpec } from './model/manifest.js';

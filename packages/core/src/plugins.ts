@@ -1,6 +1,6 @@
 import type { RgbImage } from './image/image-types.js';
 import type { ArtifactKind } from './model/manifest.js';
-import type { LoadedModelAsset, ModelSource } from './model/load-asset.js';
+import type { LoadedModelAsset } from './model/load-asset.js';
 import type { AttributeName, AttributePrediction, DetectedFace, Landmarks5 } from './types.js';
 
 /** A dense tensor crossing the backend boundary: plain typed arrays, row-major. */
@@ -49,13 +49,16 @@ export interface InferenceBackend {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** What a plugin gets when a pipeline loads it. */
+/**
+ * What a plugin gets when a pipeline loads it. Plugins name their assets; the pipeline finds them
+ * (its `models`, then `modelBasePath`, then the installed @faceattr/assets package) and verifies them.
+ */
 export interface PluginContext {
   backend: InferenceBackend;
-  /** Finds and verifies a named model asset for `backend` (explicit source, modelBasePath, or the packaged default). */
-  loadModel(name: string, defaultSource: () => ModelSource): Promise<ModelHandle>;
+  /** Finds, verifies and loads the named model asset on `backend`. */
+  loadModel(name: string): Promise<ModelHandle>;
   /** Finds and verifies a named asset's files of one artifact kind, for plugins that read data themselves. */
-  loadAsset(name: string, artifact: ArtifactKind, defaultSource: () => ModelSource): Promise<LoadedModelAsset>;
+  loadAsset(name: string, artifact: ArtifactKind): Promise<LoadedModelAsset>;
 }
 
 export interface DetectOptions {

@@ -1,5 +1,4 @@
 import { FaceAttrError, describeError, type DetectedFace, type DetectOptions, type FaceDetector, type PluginContext, type RgbImage } from '@faceattr/core';
-import { modelLocation } from '@faceattr/models';
 import type { HaarCascade } from './cascade-types.js';
 import { decodeCascade, loadCascade } from './compact-cascade.js';
 import { detectMultiScale } from './detect-multi-scale.js';
@@ -59,7 +58,7 @@ export function haar(options: HaarDetectorOptions = {}): FaceDetector {
         cascade = typeof given === 'string' || given instanceof Uint8Array ? loadCascade(given) : given;
         return;
       }
-      const asset = await ctx.loadAsset(HAAR_MODEL_NAME, 'data', () => modelLocation(HAAR_MODEL_NAME));
+      const asset = await ctx.loadAsset(HAAR_MODEL_NAME, 'data');
       const entry = asset.manifest.artifacts.data?.entry ?? '';
       const bytes = asset.files.get(entry);
       if (!bytes) throw new FaceAttrError('MODEL_LOAD_FAILED', `Model "${asset.manifest.name}" (${asset.location}) lacks its data entry ${JSON.stringify(entry)}.`);

@@ -12,9 +12,8 @@ export { loadHaarWasm } from './scan-wasm.js';
 export type { HaarImage, HaarDetection, PyramidLevel } from './detect-multi-scale.js';
 export type { HaarEngine, HaarOptions, Size } from './options.js';
 export { resolveHaarOptions } from './options.js';
-export { parseCascadeXml } from './parse-cascade-xml.js';
-export { encodeCascade, decodeCascade, loadCascade } from './compact-cascade.js';
-export type { HaarCascade, HaarFeature, HaarRect, HaarNode, HaarTree, HaarStage } from './cascade-types.js';
+// The cascade formats, also importable alone from `@faceattr/detector-haar/cascade`.
+export * from './cascade.js';
 export { groupRectangles } from './group-rectangles.js';
 export type { GroupedBox } from './group-rectangles.js';
 export { rgbToGray } from './grayscale.js';

@@ -2,15 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPipeline, detectors, resizeImage } from '@faceattr/core';
 import { tfjsBackend } from '@faceattr/backend-tfjs';
-import { modelLocation } from '@faceattr/models';
+import { assetsDir } from '@faceattr/test-support';
 import { describe, expect, it } from 'vitest';
 import { haar } from './index.js';
 import './register.js';
 import { loadDemo } from './testing/demo-photos.js';
 
-const asset = modelLocation('haar-frontalface-default');
+const asset = join(assetsDir(), 'haar-frontalface-default');
 const built = existsSync(join(asset, 'manifest.json'));
-if (!built) console.warn(`Skipping Haar pipeline tests: ${asset} is not built (npm run build -w @faceattr/models).`);
+if (!built) console.warn(`Skipping Haar pipeline tests: ${asset} is not built (npm run build).`);
 
 describe('registration', () => {
   it('register.ts registers "haar"; index.ts alone has no side effects', () => {

@@ -11,7 +11,6 @@ import {
   type PluginContext,
   type RgbImage,
 } from '@faceattr/core';
-import { modelLocation } from '@faceattr/models';
 import { nextCrop, nms, regressed, type Candidate } from './candidates.js';
 import { CropSampler } from './crop.js';
 import { resolveMtcnnOptions, type MtcnnOptions, type ResolvedMtcnnOptions } from './options.js';
@@ -122,7 +121,7 @@ export class MtcnnDetector implements FaceDetector {
     const loaded: ModelHandle[] = [];
     try {
       for (const name of ['mtcnn-pnet', 'mtcnn-rnet', 'mtcnn-onet'] as const) {
-        loaded.push(await ctx.loadModel(name, () => modelLocation(name)));
+        loaded.push(await ctx.loadModel(name));
       }
     } catch (e) {
       // Do not leak the nets that did load.

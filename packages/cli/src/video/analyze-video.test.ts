@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, iou, type FaceAttributePipeline, type FaceResult, type TrackFrame } from '@faceattr/core';
 import { onnxBackend } from '@faceattr/backend-onnx';
 import { mtcnn } from '@faceattr/detector-mtcnn';
-import { faceAttributes } from '@faceattr/models';
+import { faceAttributes } from '@faceattr/attributes';
 import { main } from '../cli.js';
 import { planAnnotations, type AnalyzeResult } from '../analyze.js';
 import { trackColor, type VideoFileResult } from './analyze-video.js';

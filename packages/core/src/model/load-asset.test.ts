@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtAsset } from '../test-support/paths.js';
-import { loadModelAsset, resolveModelSource } from './load-asset.js';
+import { builtAsset } from '@faceattr/test-support';
+import { loadModelAsset } from './load-asset.js';
 import { sha256Hex, sha256Js } from './sha256.js';
 import { expectFaceAttrError as failure } from '../testing/expect-error.js';
 
@@ -83,14 +83,6 @@ describe('loadModelAsset', () => {
     const dir2 = copyAsset();
     const e = await failure(loadModelAsset(dir2, 'data'));
     expect(e.message).toMatch(/no data artifact/);
-  });
-
-  it('resolves sources in the documented order', () => {
-    const fallback = () => 'default';
-    expect(resolveModelSource('m', { models: { m: '/x' }, modelBasePath: '/base' }, fallback)).toBe('/x');
-    expect(resolveModelSource('m', { modelBasePath: '/base/' }, fallback)).toBe('/base/m');
-    expect(resolveModelSource('m', { modelBasePath: 'https://example.test/models' }, fallback)).toBe('https://example.test/models/m');
-    expect(resolveModelSource('m', {}, fallback)).toBe('default');
   });
 });
 

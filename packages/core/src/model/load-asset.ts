@@ -33,7 +33,7 @@ async function verify(manifest: ModelManifest, path: string, bytes: Uint8Array, 
   if (bytes.length !== entry.bytes) {
     throw new FaceAttrError(
       'MODEL_LOAD_FAILED',
-      `Model "${manifest.name}" file ${path} (${where}) has ${bytes.length} bytes, the manifest says ${entry.bytes}. The file is truncated or from another version: reinstall @faceattr/models or rebuild the asset.`,
+      `Model "${manifest.name}" file ${path} (${where}) has ${bytes.length} bytes, the manifest says ${entry.bytes}. The file is truncated or from another version: reinstall @faceattr/assets or rebuild the asset.`,
       { details: { file: path, expectedBytes: entry.bytes, actualBytes: bytes.length } },
     );
   }
@@ -41,7 +41,7 @@ async function verify(manifest: ModelManifest, path: string, bytes: Uint8Array, 
   if (digest !== entry.sha256) {
     throw new FaceAttrError(
       'MODEL_LOAD_FAILED',
-      `Model "${manifest.name}" file ${path} (${where}) fails its sha256 check (got ${digest}, manifest says ${entry.sha256}). The file is corrupt or was replaced: reinstall @faceattr/models or rebuild the asset.`,
+      `Model "${manifest.name}" file ${path} (${where}) fails its sha256 check (got ${digest}, manifest says ${entry.sha256}). The file is corrupt or was replaced: reinstall @faceattr/assets or rebuild the asset.`,
       { details: { file: path, expectedSha256: entry.sha256, actualSha256: digest } },
     );
   }
@@ -103,19 +103,4 @@ function requireArtifact(manifest: ModelManifest, artifact: ArtifactKind, where:
     );
   }
   return art;
-}
-
-/** Where to load a named model from, in the documented order: explicit source, then modelBasePath, then the default. */
-export function resolveModelSource(
-  name: string,
-  options: { models?: Record<string, ModelSource> | undefined; modelBasePath?: string | URL | undefined },
-  fallback: () => ModelSource,
-): ModelSource {
-  const explicit = options.models?.[name];
-  if (explicit !== undefined) return explicit;
-  if (options.modelBasePath !== undefined) {
-    const base = options.modelBasePath instanceof URL ? options.modelBasePath.toString() : options.modelBasePath;
-    return joinLocation(base, name);
-  }
-  return fallback();
 }

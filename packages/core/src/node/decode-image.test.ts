@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { FaceAttrError } from '../errors.js';
-import { demoPhoto } from '../test-support/paths.js';
+import { demoPhoto } from '@faceattr/test-support';
 import { decodeImage, decodeImageBytes } from './decode-image.js';
 
 async function code(p: Promise<unknown>): Promise<string | undefined> {

@@ -2,8 +2,8 @@ import { FaceAttrError, describeError } from '../errors.js';
 import { estimateLandmarksFromBox } from '../geometry/align.js';
 import type { ImageInput, RgbImage } from '../image/image-types.js';
 import { toRgbImage } from '../image/to-rgb.js';
-import { loadModelAsset, resolveModelSource, type ModelSource } from '../model/load-asset.js';
-import type { AttributeModel, BackendMemory, FaceDetector, InferenceBackend, ModelHandle, PluginContext } from '../plugins.js';
+import { createModelContext } from '../model/model-context.js';
+import type { AttributeModel, BackendMemory, FaceDetector, InferenceBackend } from '../plugins.js';
 import { attributeModels, backends, detectors } from '../registry/index.js';
 import { FaceTracker, type TrackerDetection } from '../tracking/face-tracker.js';
 import { FpsMeter } from '../tracking/fps-meter.js';
@@ -347,16 +347,7 @@ export async function createPipeline(options: PipelineOptions = {}): Promise<Fac
     cleanup.unshift(detector);
     const attributeModel = wantsAttributes ? await resolve(options.attributeModel ?? undefined, attributeModels) : undefined;
     if (attributeModel) cleanup.unshift(attributeModel);
-    const ctx: PluginContext = {
-      backend,
-      loadModel: async (name: string, defaultSource: () => ModelSource): Promise<ModelHandle> => {
-        const source = resolveModelSource(name, { models: options.models, modelBasePath: options.modelBasePath }, defaultSource);
-        const asset = await loadModelAsset(source, backend.artifact);
-        return backend.loadModel(asset);
-      },
-      loadAsset: (name, artifact, defaultSource) =>
-        loadModelAsset(resolveModelSource(name, { models: options.models, modelBasePath: options.modelBasePath }, defaultSource), artifact),
-    };
+    const ctx = createModelContext(backend, { models: options.models, modelBasePath: options.modelBasePath });
     await detector.load(ctx);
     await attributeModel?.load(ctx);
     return new Pipeline(backend, detector, attributeModel, { attributes, returnEmbedding, minScore, maxFaces });

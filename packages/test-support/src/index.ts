@@ -1,0 +1,10 @@
+/**
+ * `@faceattr/test-support` (private, source only): what tests, benches and training scripts in this
+ * repository share. It depends on no @faceattr package (core's tests use it too); helpers that need
+ * core live in `@faceattr/core/testing`.
+ * @packageDocumentation
+ */
+export { REPO_ROOT, SHARED_DIR, DEMO_DIR, demoPhoto, assetsDir, builtAsset } from './paths.js';
+export { UTKFACE_DIR, hasUtkface, utkfaceRows } from './utkface.js';
+export type { UtkfaceRow } from './utkface.js';
+export { rng } from './rng.js';

@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (this file is packages/test-support/src/paths.ts). */
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** `shared/` beside the repository: data sets and notes that are not in git. */
+export const SHARED_DIR = join(REPO_ROOT, '..', 'shared');
+
+/** face-api's demo photos (root devDependency @vladmandic/face-api@1.7.15). */
+export const DEMO_DIR = join(REPO_ROOT, 'node_modules', '@vladmandic', 'face-api', 'demo');
+
+/** face-api's `demo/sample<n>.jpg`, n = 1..6. */
+export function demoPhoto(n: number): string {
+  return join(DEMO_DIR, `sample${n}.jpg`);
+}
+
+/** Where the build writes the model assets (the data of @faceattr/assets). */
+export function assetsDir(): string {
+  return join(REPO_ROOT, 'packages', 'assets', 'models');
+}
+
+/** The built folder of one asset; throws with the command to run when it is not built. */
+export function builtAsset(name: string): string {
+  const dir = join(assetsDir(), name);
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    throw new Error(`Model asset ${name} is not built: run \`npm run build\` (npm test runs it first).`);
+  }
+  return dir;
+}
