@@ -1,31 +1,33 @@
-import type { FaceDetector, InferenceBackend } from '@faceattr/core';
-import { onnxBackend } from '@faceattr/backend-onnx';
-import { tfjsBackend } from '@faceattr/backend-tfjs';
-import { haar } from '@faceattr/detector-haar';
-import { mtcnn } from '@faceattr/detector-mtcnn';
+import { backends, detectors, type FaceDetector, type InferenceBackend, type PluginEntry } from '@faceattr/core';
+// The registries are the pickers' one list of names and labels (the browser entries register the browser runtimes).
+import '@faceattr/backend-tfjs/register';
+import '@faceattr/backend-onnx/register';
+import '@faceattr/detector-mtcnn/register';
+import '@faceattr/detector-haar/register';
 // The tfjs wasm binaries, emitted by Vite next to the bundle (never a CDN).
 import tfjsWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import tfjsWasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import tfjsWasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
-export const BACKEND_CHOICES = ['tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm', 'onnx-webgpu', 'onnx-wasm'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
-export const DETECTOR_CHOICES = ['mtcnn', 'haar'] as const;
-export type DetectorChoice = (typeof DETECTOR_CHOICES)[number];
+/** A registered backend name (`tfjs-webgl`, `onnx-wasm`…). */
+export type BackendChoice = string;
+/** A registered detector name (`mtcnn`, `haar`). */
+export type DetectorChoice = string;
 
-export const BACKEND_LABELS: Record<BackendChoice, string> = {
-  'tfjs-webgpu': 'TensorFlow.js WebGPU',
-  'tfjs-webgl': 'TensorFlow.js WebGL',
-  'tfjs-wasm': 'TensorFlow.js WebAssembly',
-  'onnx-webgpu': 'ONNX Runtime WebGPU',
-  'onnx-wasm': 'ONNX Runtime WebAssembly',
-};
+// Aliases (`tfjs`, `onnx`) would list a runtime twice.
+const pickable = (entries: PluginEntry[]) => entries.filter((e) => !e.aliasOf);
+/** The picker's entries, preferred first. */
+export const BACKEND_CHOICES: readonly PluginEntry[] = pickable(backends.entries());
+export const DETECTOR_CHOICES: readonly PluginEntry[] = pickable(detectors.entries());
 
 export function isBackendChoice(v: unknown): v is BackendChoice {
-  return typeof v === 'string' && (BACKEND_CHOICES as readonly string[]).includes(v);
+  return BACKEND_CHOICES.some((e) => e.name === v);
 }
 export function isDetectorChoice(v: unknown): v is DetectorChoice {
-  return typeof v === 'string' && (DETECTOR_CHOICES as readonly string[]).includes(v);
+  return DETECTOR_CHOICES.some((e) => e.name === v);
+}
+export function backendLabel(name: BackendChoice): string {
+  return backends.get(name)?.label ?? name;
 }
 
 export interface BackendSettings {
@@ -45,39 +47,30 @@ export async function webGpuProblem(): Promise<string | undefined> {
   return undefined;
 }
 
+const TFJS_WASM_PATHS = {
+  'tfjs-backend-wasm.wasm': tfjsWasm,
+  'tfjs-backend-wasm-simd.wasm': tfjsWasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': tfjsWasmThreadedSimd,
+};
+
 /**
- * Creates the backend for a picker choice. In a bundled app the optional tfjs runtimes are
- * imported by the app itself (a literal import the bundler can follow); they register with tfjs.
+ * Creates and initialises the backend for a picker choice. In a bundled app the optional tfjs GPU
+ * runtimes are imported by the app itself (a literal import the bundler can follow); they register with tfjs.
  */
 export async function createBackend(choice: BackendChoice, settings: BackendSettings = {}): Promise<InferenceBackend> {
-  const threads = settings.threads;
-  switch (choice) {
-    case 'tfjs-webgpu':
-      await import('@tensorflow/tfjs-backend-webgpu');
-      return tfjsBackend({ runtime: 'webgpu' });
-    case 'tfjs-webgl':
-      await import('@tensorflow/tfjs-backend-webgl');
-      return tfjsBackend({ runtime: 'webgl' });
-    case 'tfjs-wasm':
-      return tfjsBackend({
-        runtime: 'wasm',
-        wasmPaths: {
-          'tfjs-backend-wasm.wasm': tfjsWasm,
-          'tfjs-backend-wasm-simd.wasm': tfjsWasmSimd,
-          'tfjs-backend-wasm-threaded-simd.wasm': tfjsWasmThreadedSimd,
-        },
-        ...(threads !== undefined ? { wasmThreads: threads } : {}),
-      });
-    case 'onnx-webgpu':
-      return onnxBackend({ executionProviders: ['webgpu', 'wasm'], ...(threads !== undefined ? { wasmThreads: threads } : {}) });
-    case 'onnx-wasm':
-      return onnxBackend({ executionProviders: ['wasm'], ...(threads !== undefined ? { wasmThreads: threads } : {}) });
-  }
+  if (choice === 'tfjs-webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+  if (choice === 'tfjs-webgl') await import('@tensorflow/tfjs-backend-webgl');
+  const threads = settings.threads !== undefined ? { wasmThreads: settings.threads } : {};
+  // tfjs's wasmPaths name its own binaries; onnxruntime-web finds its own next to the bundle.
+  const options = choice.startsWith('tfjs') ? { ...threads, wasmPaths: TFJS_WASM_PATHS } : threads;
+  return (await backends.create(choice, options)).instance;
 }
 
-export function createDetector(choice: DetectorChoice, options: { minFaceSize?: number } = {}): FaceDetector {
-  if (choice === 'haar') return haar(options.minFaceSize !== undefined ? { minSize: options.minFaceSize } : {});
-  return mtcnn(options.minFaceSize !== undefined ? { minFaceSize: options.minFaceSize } : {});
+export async function createDetector(choice: DetectorChoice, options: { minFaceSize?: number } = {}): Promise<FaceDetector> {
+  const size = options.minFaceSize;
+  // Haar calls its smallest face `minSize`.
+  const pluginOptions = size === undefined ? {} : choice === 'haar' ? { minSize: size } : { minFaceSize: size };
+  return (await detectors.create(choice, pluginOptions)).instance;
 }
 
 /** Where the model folders are served (`<base>/<model-name>/manifest.json`): `/models/` beside the page by default. */

@@ -33,7 +33,7 @@ async function open(spec: PipelineSpec): Promise<FaceAttributePipeline> {
   const backend = await createBackend(spec.backend, spec.threads !== undefined ? { threads: spec.threads } : {});
   return createPipeline({
     backend,
-    detector: createDetector(spec.detector, spec.minFaceSize !== undefined ? { minFaceSize: spec.minFaceSize } : {}),
+    detector: await createDetector(spec.detector, spec.minFaceSize !== undefined ? { minFaceSize: spec.minFaceSize } : {}),
     attributeModel: faceAttributes(),
     attributes: spec.attributes ?? ['age', 'gender'],
     modelBasePath: defaultModelBase(),

@@ -11,8 +11,8 @@ import {
 import { faceAttributes } from '@faceattr/attributes';
 import {
   BACKEND_CHOICES,
-  BACKEND_LABELS,
   DETECTOR_CHOICES,
+  backendLabel,
   createBackend,
   createDetector,
   defaultModelBase,
@@ -67,8 +67,8 @@ const state: DemoState = {
 };
 (window as unknown as { faceattrDemo: DemoState }).faceattrDemo = state;
 
-for (const b of BACKEND_CHOICES) backendSelect.add(new Option(BACKEND_LABELS[b], b));
-for (const d of DETECTOR_CHOICES) detectorSelect.add(new Option(d === 'mtcnn' ? 'MTCNN (landmarks)' : 'Haar cascade (fast, no landmarks)', d));
+for (const b of BACKEND_CHOICES) backendSelect.add(new Option(b.label, b.name));
+for (const d of DETECTOR_CHOICES) detectorSelect.add(new Option(d.label, d.name));
 backendSelect.value = state.backend;
 detectorSelect.value = state.detector;
 raceBox.checked = state.race;
@@ -125,7 +125,7 @@ function onFrame(frame: TrackFrame): void {
   showStats(frame, state.memory);
   if (state.status !== 'running') {
     state.status = 'running';
-    say(`Running on ${BACKEND_LABELS[state.backend]} with ${state.detector}.`);
+    say(`Running on ${backendLabel(state.backend)} with ${state.detector}.`);
   }
 }
 
@@ -181,21 +181,21 @@ async function start(): Promise<void> {
   if (id !== session) return;
   video.srcObject = stream;
   await video.play();
-  say(`Loading models for ${BACKEND_LABELS[state.backend]} and ${state.detector}…`);
+  say(`Loading models for ${backendLabel(state.backend)} and ${state.detector}…`);
   try {
     const threads = numParam('threads');
     const backend = await createBackend(state.backend, threads !== undefined ? { threads } : {});
     const minFaceSize = numParam('minFaceSize');
     pipeline = await createPipeline({
       backend,
-      detector: createDetector(state.detector, minFaceSize !== undefined ? { minFaceSize } : {}),
+      detector: await createDetector(state.detector, minFaceSize !== undefined ? { minFaceSize } : {}),
       attributeModel: faceAttributes(),
       attributes: attributes(),
       modelBasePath: params.get('models') ?? defaultModelBase(),
     });
   } catch (e) {
     if (id === session) {
-      fail(`${BACKEND_LABELS[state.backend]} could not start: ${describeError(e)}`);
+      fail(`${backendLabel(state.backend)} could not start: ${describeError(e)}`);
       await stop(false);
       startButton.disabled = false;
     }

@@ -14,6 +14,8 @@ export const ASSET_NAMES = [
   'mtcnn-onet',
   'dlib-resnet-128',
   'heads-dlib-resnet-128',
+  'dlib-resnet-128-utk',
+  'heads-dlib-resnet-128-utk',
   'faceres-1024',
   'heads-faceres-1024',
   'haar-frontalface-default',

@@ -37,6 +37,14 @@ export const DLIB_RESNET_128: EncoderSpec = {
 };
 
 /**
+ * dlib's ResNet fine-tuned on UTKFace (train split) for age, gender and race, with its heads
+ * (`heads-dlib-resnet-128-utk`); same topology, chip and normalisation as {@link DLIB_RESNET_128}.
+ * Its embedding is an attribute embedding, no longer an identity descriptor. The weights inherit
+ * UTKFace's terms: non-commercial research only (docs/model-cards/dlib-resnet-128-utk.md).
+ */
+export const DLIB_RESNET_128_UTK: EncoderSpec = { ...DLIB_RESNET_128, name: 'dlib-resnet-128-utk' };
+
+/**
  * HSE FaceRes was trained on VGGFace2's loose face boxes, not on landmark-aligned chips, so faces are
  * aligned to the common 5-point template with 30% margin, which frames the face like those boxes.
  */
@@ -53,6 +61,7 @@ export const FACERES_1024: EncoderSpec = {
 
 export const ENCODERS: Readonly<Record<string, EncoderSpec>> = {
   [DLIB_RESNET_128.name]: DLIB_RESNET_128,
+  [DLIB_RESNET_128_UTK.name]: DLIB_RESNET_128_UTK,
   [FACERES_1024.name]: FACERES_1024,
 };
 

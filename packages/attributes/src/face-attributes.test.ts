@@ -6,9 +6,8 @@ import { tfjsBackend } from '@faceattr/backend-tfjs';
 import { mtcnn } from '@faceattr/detector-mtcnn';
 import { faceAttributes } from './face-attributes.js';
 import { expectFaceAttrError as failure } from '@faceattr/core/testing';
+import { demoPhoto as photo, REPO_ROOT } from '@faceattr/test-support';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
-const photo = (n: number) => join(ROOT, 'node_modules', '@vladmandic', 'face-api', 'demo', `sample${n}.jpg`);
 
 
 describe('face attributes through the full pipeline (tfjs wasm)', () => {
@@ -85,7 +84,7 @@ describe('face attributes: bad options and assets', () => {
       backend: tfjsBackend({ runtime: 'wasm' }),
       detector: mtcnn(),
       attributeModel: faceAttributes(),
-      models: { 'heads-dlib-resnet-128': join(ROOT, 'no-such-heads') },
+      models: { 'heads-dlib-resnet-128': join(REPO_ROOT, 'no-such-heads') },
     });
     const e = await failure(p.detect(await decodeImage(photo(1))));
     expect(e.code).toBe('MODEL_LOAD_FAILED');

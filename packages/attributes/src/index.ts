@@ -8,6 +8,6 @@
  */
 export { FaceAttributes, faceAttributes, mirrorCrops, DEFAULT_FACE_ATTRIBUTES } from './face-attributes.js';
 export type { FaceAttributesOptions } from './face-attributes.js';
-export { ENCODERS, DLIB_RESNET_128, FACERES_1024, AGE_BINS } from './encoders.js';
+export { ENCODERS, DLIB_RESNET_128, DLIB_RESNET_128_UTK, FACERES_1024, AGE_BINS } from './encoders.js';
 export type { EncoderSpec } from './encoders.js';
 export { decodeAge, decodeGender, decodeRace } from './decode-heads.js';

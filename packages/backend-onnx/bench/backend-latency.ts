@@ -13,7 +13,8 @@ import { loadModelAsset, type InferenceBackend, type ModelHandle } from '@faceat
 import { tfjsBackend } from '../../backend-tfjs/src/index.js';
 import { onnxBackend } from '../src/index.js';
 import { onnxBackend as onnxWebBackend } from '../src/index.web.js';
-import { manifestFeeds, REPO_ROOT, tfjsGraphAssets } from '../src/test-inputs.js';
+import { REPO_ROOT } from '@faceattr/test-support';
+import { photoFeeds, tfjsGraphAssets } from '../test/support.js';
 
 const COMMAND = 'npx tsx packages/backend-onnx/bench/backend-latency.ts';
 const runsArg = process.argv.indexOf('--runs');
@@ -46,8 +47,8 @@ interface ModelResult {
 const results: Record<string, ModelResult> = {};
 
 for (const { dir, manifest } of tfjsGraphAssets()) {
-  if (!manifest.artifacts.onnx) throw new Error(`${manifest.name} has no onnx artifact: run \`npm run build -w @faceattr/models\` first.`);
-  const feeds = await manifestFeeds(manifest);
+  if (!manifest.artifacts.onnx) throw new Error(`${manifest.name} has no onnx artifact: run \`npm run build\` first.`);
+  const feeds = await photoFeeds(manifest);
   const models: Record<string, ModelHandle> = {};
   for (const [name, b] of Object.entries(backends)) models[name] = await b.loadModel(await loadModelAsset(dir, b.artifact));
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(models).map((k) => [k, []]));

@@ -24,5 +24,5 @@ export function onnxBackend(options: OnnxBackendOptions = {}): OnnxBackend {
  * CUDA where it is missing makes onnxruntime log a load error) and the `onnx` alias for cpu.
  */
 export function registerOnnxBackends(): void {
-  registerOnnxNames((eps) => onnxBackend({ executionProviders: eps }), { cpu: 25, cuda: 5 }, 'cpu');
+  registerOnnxNames(onnxBackend, { cpu: 25, cuda: 5 }, 'cpu');
 }

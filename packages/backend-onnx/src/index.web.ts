@@ -22,5 +22,5 @@ export function onnxBackend(options: OnnxBackendOptions = {}): OnnxBackend {
  * tfjs-wasm: not yet measured in browsers), plus the `onnx` alias for wasm.
  */
 export function registerOnnxBackends(): void {
-  registerOnnxNames((eps) => onnxBackend({ executionProviders: eps }), { webgpu: 27, wasm: 15 }, 'wasm');
+  registerOnnxNames(onnxBackend, { webgpu: 27, wasm: 15 }, 'wasm');
 }

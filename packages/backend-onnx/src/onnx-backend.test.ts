@@ -3,7 +3,8 @@ import { backends, FaceAttrError, loadModelAsset } from '@faceattr/core';
 import { runBackendConformance } from '@faceattr/core/testing';
 import { onnxBackend, registerOnnxBackends } from './index.js';
 import { onnxBackend as onnxWebBackend } from './index.web.js';
-import { BLAZEFACE, blazefaceFeeds, maxScaledDiff } from './test-inputs.js';
+import { maxScaledDiff } from '@faceattr/core/testing';
+import { BLAZEFACE, blazefaceFeeds } from '../test/support.js';
 
 runBackendConformance({
   title: 'onnx-cpu (onnxruntime-node)',

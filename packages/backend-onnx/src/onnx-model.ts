@@ -1,4 +1,4 @@
-import { FaceAttrError, describeError, type ModelHandle, type TensorData, type TensorSpec } from '@faceattr/core';
+import { FaceAttrError, checkRunArguments, describeError, expectedInputs, type ExpectedInput, type ModelHandle, type TensorData, type TensorSpec } from '@faceattr/core';
 import type { OrtRuntime, OrtSession, OrtTensor } from './ort-runtime.js';
 
 /** A loaded ONNX model: one ONNX Runtime session. */
@@ -7,7 +7,7 @@ export class OnnxModel implements ModelHandle {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   readonly #inflight = new Set<Promise<unknown>>();
-  readonly #expected = new Map<string, { shape: readonly (number | null)[]; dtype: 'float32' | 'int32' }>();
+  readonly #expected: ReadonlyMap<string, ExpectedInput>;
 
   constructor(
     readonly name: string,
@@ -20,34 +20,16 @@ export class OnnxModel implements ModelHandle {
     this.#session = session;
     this.inputNames = [...session.inputNames];
     this.outputNames = [...session.outputNames];
-    // Expected shapes: the manifest's (null = free), else what the ONNX graph declares (strings are symbolic dims).
-    for (const n of this.inputNames) {
-      const spec = inputSpecs.find((s) => s.name === n);
-      const meta = session.inputMetadata?.find((m) => m.name === n);
-      const shape = spec?.shape ?? meta?.shape?.map((d) => (typeof d === 'number' && d >= 0 ? d : null));
-      if (shape) this.#expected.set(n, { shape, dtype: spec?.dtype ?? 'float32' });
-    }
+    this.#expected = expectedInputs(this.inputNames, inputSpecs, (n) => session.inputMetadata?.find((m) => m.name === n)?.shape);
   }
 
   async run(feeds: Readonly<Record<string, TensorData>>, outputs?: readonly string[]): Promise<Record<string, TensorData>> {
     const session = this.#session;
     if (!session) throw new FaceAttrError('DISPOSED', `Model "${this.name}" was released; load it again.`);
-    const names = outputs ?? this.outputNames;
-    for (const n of names) {
-      if (!this.outputNames.includes(n)) {
-        throw new FaceAttrError('INVALID_INPUT', `Model "${this.name}" has no output "${n}"; its outputs are ${this.outputNames.join(', ')}.`);
-      }
-    }
+    const names = checkRunArguments(this, feeds, outputs, (n) => this.#expected.get(n));
     const ortFeeds: Record<string, OrtTensor> = {};
     for (const [k, v] of Object.entries(feeds)) {
-      if (!this.inputNames.includes(k)) {
-        throw new FaceAttrError('INVALID_INPUT', `Model "${this.name}" has no input "${k}"; its inputs are ${this.inputNames.join(', ')}.`);
-      }
-      this.#check(k, v);
       ortFeeds[k] = this.runtime.tensor(v.data instanceof Int32Array ? 'int32' : 'float32', v.data, v.shape);
-    }
-    for (const n of this.inputNames) {
-      if (!(n in ortFeeds)) throw new FaceAttrError('INVALID_INPUT', `Model "${this.name}" needs input "${n}", which was not given.`);
     }
     let results: Record<string, OrtTensor>;
     const running = session.run(ortFeeds, names);
@@ -71,23 +53,6 @@ export class OnnxModel implements ModelHandle {
       for (const t of Object.values(results)) t.dispose?.();
     }
     return out;
-  }
-
-  #check(name: string, feed: TensorData): void {
-    const n = feed.shape.reduce((a, b) => a * b, 1);
-    if (!feed.shape.every((d) => Number.isInteger(d) && d >= 0) || n !== feed.data.length) {
-      throw new FaceAttrError('INVALID_INPUT', `Input "${name}" of "${this.name}" has shape [${feed.shape.join(', ')}] but ${feed.data.length} values.`);
-    }
-    const expected = this.#expected.get(name);
-    if (!expected) return;
-    const want = expected.dtype === 'int32' ? Int32Array : Float32Array;
-    if (!(feed.data instanceof want)) {
-      throw new FaceAttrError('INVALID_INPUT', `Input "${name}" of "${this.name}" must be a ${want.name}, got a ${feed.data.constructor.name}.`);
-    }
-    const s = expected.shape;
-    if (s.length !== feed.shape.length || !s.every((d, i) => d === null || d === feed.shape[i])) {
-      throw new FaceAttrError('INVALID_INPUT', `Input "${name}" of "${this.name}" must have shape [${s.map((d) => d ?? '?').join(', ')}], got [${feed.shape.join(', ')}].`);
-    }
   }
 
   async release(): Promise<void> {

@@ -4,7 +4,8 @@ import { loadModelAsset, type InferenceBackend, type TensorData } from '@faceatt
 import { tfjsBackend } from '@faceattr/backend-tfjs';
 import { onnxBackend } from './index.js';
 import { onnxBackend as onnxWebBackend } from './index.web.js';
-import { manifestFeeds, maxScaledDiff, tfjsGraphAssets } from './test-inputs.js';
+import { maxScaledDiff } from '@faceattr/core/testing';
+import { photoFeeds, tfjsGraphAssets } from '../test/support.js';
 
 const assets = tfjsGraphAssets();
 
@@ -30,8 +31,8 @@ describe('ONNX conversions agree with their tfjs graphs (tfjs wasm vs onnxruntim
 
   for (const { dir, manifest } of assets) {
     it(`${manifest.name}: every output within 1e-4`, async () => {
-      expect(manifest.artifacts.onnx, `${manifest.name} has no onnx artifact: run \`npm run build -w @faceattr/models\``).toBeDefined();
-      const feeds = await manifestFeeds(manifest);
+      expect(manifest.artifacts.onnx, `${manifest.name} has no onnx artifact: run \`npm run build\``).toBeDefined();
+      const feeds = await photoFeeds(manifest);
       const results: Record<string, Record<string, TensorData>> = {};
       for (const [name, b] of Object.entries(runtimes)) {
         const m = await b.loadModel(await loadModelAsset(dir, b.artifact));

@@ -6,13 +6,14 @@ import { decodeImage } from '@faceattr/core/node';
 import { compileDirectGraph } from './direct-graph.js';
 import { loadGraphFromAsset } from './graph-model.js';
 import { tfjsBackend } from './tfjs-backend.js';
-import { BLAZEFACE, REPO_ROOT } from './test-feeds.js';
+import { assetsDir, demoPhoto } from '@faceattr/test-support';
+import { BLAZEFACE } from '../test/support.js';
 
-const asset = (name: string) => join(REPO_ROOT, 'packages', 'models', 'assets', name);
+const asset = (name: string) => join(assetsDir(), name);
 
 /** Crops of a real photo (face-api demo sample 1), MTCNN-normalised, as an NHWC batch. */
 async function photoBatch(size: number, n: number): Promise<tf.Tensor4D> {
-  const img = await decodeImage(join(REPO_ROOT, 'node_modules', '@vladmandic', 'face-api', 'demo', 'sample1.jpg'));
+  const img = await decodeImage(demoPhoto(1));
   const data = new Float32Array(n * size * size * 3);
   for (let i = 0; i < n; i++) {
     const side = 120 + 40 * i;

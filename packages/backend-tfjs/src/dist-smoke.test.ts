@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BLAZEFACE, REPO_ROOT } from './test-feeds.js';
+import { REPO_ROOT } from '@faceattr/test-support';
+import { BLAZEFACE } from '../test/support.js';
 
 // The published bundles, not src: plain node loads them through the exports maps (ESM and CJS).
 const script = (load: string) => `

@@ -3,7 +3,8 @@ import { createPipeline, FaceAttrError, loadModelAsset } from '@faceattr/core';
 import { runBackendConformance } from '@faceattr/core/testing';
 import { registerTfjsBackends } from './register-backends.js';
 import { tfjsBackend } from './tfjs-backend.js';
-import { BLAZEFACE, blazefaceFeeds } from './test-feeds.js';
+import { maxScaledDiff } from '@faceattr/core/testing';
+import { BLAZEFACE, blazefaceFeeds } from '../test/support.js';
 import { expectFaceAttrError as failure } from '@faceattr/core/testing';
 
 runBackendConformance({
@@ -24,14 +25,7 @@ runBackendConformance({
 });
 
 
-// Different kernels sum in different orders, so float32 results differ by rounding that grows
-// with magnitude (BlazeFace logits reach |v| = 217: 1.1e-3 absolute there, 1e-5 relative).
-// "Agree within 1e-4" is therefore checked as |a - b| <= 1e-4 * max(1, |a|).
-function maxScaledDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(a[i]!)));
-  return m;
-}
+// maxScaledDiff: |a - b| / max(1, |a|); BlazeFace logits reach |v| = 217 (1.1e-3 absolute there, 1e-5 relative).
 
 describe('tfjs backend', () => {
   it('wasm and cpu agree within 1e-4 on a real model and a real photo', async () => {

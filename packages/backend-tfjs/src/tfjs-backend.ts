@@ -2,12 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import {
   FaceAttrError,
+  checkRunArguments,
   describeError,
+  expectedInputs,
   type BackendMemory,
+  type ExpectedInput,
   type InferenceBackend,
   type LoadedModelAsset,
   type ModelHandle,
   type TensorData,
+  type TensorSpec,
 } from '@faceattr/core';
 import { compileDirectGraph, type DirectGraph } from './direct-graph.js';
 import { loadGraphFromAsset } from './graph-model.js';
@@ -32,6 +36,7 @@ class TfjsModel implements ModelHandle {
   /** Straight-line executor for plain feed-forward graphs; undefined: GraphModel runs it. */
   readonly #direct: DirectGraph | undefined;
   readonly #tfNames = new Map<string, string>();
+  readonly #expected: ReadonlyMap<string, ExpectedInput>;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
 
@@ -39,6 +44,7 @@ class TfjsModel implements ModelHandle {
     readonly name: string,
     model: GraphModel,
     topology: unknown,
+    inputSpecs: readonly TensorSpec[],
     private readonly owner: TfjsBackend,
     direct: boolean,
   ) {
@@ -48,6 +54,7 @@ class TfjsModel implements ModelHandle {
     this.outputNames = model.outputNodes.map(stripPort);
     model.inputNodes.forEach((n) => this.#tfNames.set(stripPort(n), n));
     model.outputNodes.forEach((n) => this.#tfNames.set(stripPort(n), n));
+    this.#expected = expectedInputs(this.inputNames, inputSpecs, (n) => model.inputs.find((i) => stripPort(i.name) === n)?.shape);
     // Graphs with control flow cannot run synchronously.
     this.#useAsync = hasDynamicOps(topology);
     this.#direct = this.#useAsync || !direct ? undefined : compileDirectGraph(topology, model.weights);
@@ -62,21 +69,13 @@ class TfjsModel implements ModelHandle {
     const model = this.#model;
     if (!model) throw new FaceAttrError('DISPOSED', `Model "${this.name}" was released; load it again.`);
     await this.owner.activate();
-    const names = outputs ?? this.outputNames;
-    const unknown = names.filter((n) => !this.outputNames.includes(n));
-    if (unknown.length) {
-      throw new FaceAttrError('INVALID_INPUT', `Model "${this.name}" has no output ${unknown.map((n) => `"${n}"`).join(', ')}; its outputs are ${this.outputNames.join(', ')}.`);
-    }
+    const names = checkRunArguments(this, feeds, outputs, (n) => this.#expected.get(n));
     const tfOutputs = names.map((n) => this.#tfNames.get(n) ?? n);
     const inputs: Record<string, tf.Tensor> = {};
     let result: tf.Tensor[] = [];
     try {
       for (const [k, v] of Object.entries(feeds)) {
-        if (!this.inputNames.includes(k)) {
-          throw new FaceAttrError('INVALID_INPUT', `Model "${this.name}" has no input "${k}"; its inputs are ${this.inputNames.join(', ')}.`);
-        }
         const tfName = this.#tfNames.get(k) ?? k;
-        checkFeed(this.name, k, v, model.inputs.find((i) => i.name === tfName || i.name === k || stripPort(i.name) === k)?.shape);
         inputs[tfName] = tf.tensor(v.data, [...v.shape], v.data instanceof Int32Array ? 'int32' : 'float32');
       }
       let out: tf.Tensor | tf.Tensor[];
@@ -117,21 +116,6 @@ class TfjsModel implements ModelHandle {
 
 function stripPort(name: string): string {
   return name.replace(/:0$/, '');
-}
-
-function checkFeed(model: string, name: string, feed: TensorData, expected: readonly number[] | undefined): void {
-  const n = feed.shape.reduce((a, b) => a * b, 1);
-  if (!feed.shape.every((d) => Number.isInteger(d) && d >= 0) || n !== feed.data.length) {
-    throw new FaceAttrError('INVALID_INPUT', `Input "${name}" of "${model}" has shape [${feed.shape.join(', ')}] but ${feed.data.length} values.`);
-  }
-  if (!expected) return;
-  const ok = expected.length === feed.shape.length && expected.every((d, i) => d === undefined || d === null || d < 0 || d === feed.shape[i]);
-  if (!ok) {
-    throw new FaceAttrError(
-      'INVALID_INPUT',
-      `Input "${name}" of "${model}" must have shape [${expected.map((d) => (d === undefined || d === null || d < 0 ? '?' : d)).join(', ')}], got [${feed.shape.join(', ')}].`,
-    );
-  }
 }
 
 function hasDynamicOps(topology: unknown): boolean {
@@ -190,7 +174,7 @@ export class TfjsBackend implements InferenceBackend {
       throw new FaceAttrError('MODEL_LOAD_FAILED', `The tfjs backend loads tfjs-graph artifacts; got ${asset.artifact} for "${asset.manifest.name}".`);
     }
     const { model, topology } = await loadGraphFromAsset(asset);
-    const handle = new TfjsModel(asset.manifest.name, model, topology, this, this.#executor === 'auto');
+    const handle = new TfjsModel(asset.manifest.name, model, topology, asset.manifest.inputs, this, this.#executor === 'auto');
     this.#models.add(handle);
     return handle;
   }

@@ -18,6 +18,8 @@ export interface AnalyzeOptions {
   format: 'text' | 'json' | 'csv';
   annotate?: string;
   mirror?: boolean;
+  /** Encoder of the attribute model (default: faceAttributes()' default). */
+  encoder?: string;
   /** Videos: an ffmpeg binary to use (else `FACEATTR_FFMPEG`, `@ffmpeg-installer/ffmpeg`, `ffmpeg` on PATH). */
   ffmpeg?: string;
   /** Videos: run the detector on every Nth frame; tracks carry their boxes in between. Default 1. */

@@ -1,27 +1,22 @@
-import { FaceAttrError, createPipeline, type AttributeName, type FaceAttributePipeline, type FaceDetector, type InferenceBackend } from '@faceattr/core';
+import { FaceAttrError, backends, createPipeline, detectors, type AttributeName, type FaceAttributePipeline, type PluginRegistry } from '@faceattr/core';
 import { faceAttributes } from '@faceattr/attributes';
+// The registries are the one list of names: --backend and --detector accept (and --help shows) what these register.
+import '@faceattr/backend-tfjs/register';
+import '@faceattr/backend-onnx/register';
+import '@faceattr/detector-mtcnn/register';
+import '@faceattr/detector-haar/register';
 
-export const BACKEND_CHOICES = ['tfjs-wasm', 'tfjs-cpu', 'onnx'] as const;
-export const DETECTOR_CHOICES = ['mtcnn', 'haar'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
-export type DetectorChoice = (typeof DETECTOR_CHOICES)[number];
+export const DEFAULT_BACKEND = 'tfjs-wasm';
+export const DEFAULT_DETECTOR = 'mtcnn';
 
-async function makeBackend(name: BackendChoice): Promise<InferenceBackend> {
-  if (name === 'onnx') {
-    const { onnxBackend } = await import('@faceattr/backend-onnx');
-    return onnxBackend();
-  }
-  const { tfjsBackend } = await import('@faceattr/backend-tfjs');
-  return tfjsBackend({ runtime: name === 'tfjs-cpu' ? 'cpu' : 'wasm' });
-}
+/** What the CLI reads of a registry (the entries' types do not matter here). */
+type Choices = Pick<PluginRegistry<unknown>, 'entries' | 'names' | 'has'>;
 
-async function makeDetector(name: DetectorChoice, options: Record<string, unknown>): Promise<FaceDetector> {
-  if (name === 'haar') {
-    const { haar } = await import('@faceattr/detector-haar');
-    return haar(options);
-  }
-  const { mtcnn } = await import('@faceattr/detector-mtcnn');
-  return mtcnn(options);
+/** `name  label` lines for --help, best first; an alias shows its target. */
+export function choiceLines(registry: Choices): string[] {
+  const entries = registry.entries();
+  const width = Math.max(...entries.map((e) => e.name.length));
+  return entries.map((e) => `${e.name.padEnd(width)}  ${e.aliasOf ? `same as ${e.aliasOf}` : e.label}`);
 }
 
 export interface PipelineChoice {
@@ -31,20 +26,22 @@ export interface PipelineChoice {
   detectorOptions?: Record<string, unknown>;
   /** Average each face's prediction with its mirror image's (a second encoder pass). */
   mirror?: boolean;
+  /** Encoder asset of the attribute model (`faceAttributes({ encoder })`); its default when absent. */
+  encoder?: string;
 }
 
-/** A pipeline from command-line choices, checked against the known names. */
+function checkChoice(flag: string, registry: Choices, name: string): void {
+  if (!registry.has(name)) throw new FaceAttrError('INVALID_OPTIONS', `${flag} must be one of ${registry.names().join(', ')}; got ${JSON.stringify(name)}.`);
+}
+
+/** A pipeline from command-line choices, checked against the registered names. */
 export async function buildPipeline(c: PipelineChoice): Promise<FaceAttributePipeline> {
-  if (!(BACKEND_CHOICES as readonly string[]).includes(c.backend)) {
-    throw new FaceAttrError('INVALID_OPTIONS', `--backend must be one of ${BACKEND_CHOICES.join(', ')}; got ${JSON.stringify(c.backend)}.`);
-  }
-  if (!(DETECTOR_CHOICES as readonly string[]).includes(c.detector)) {
-    throw new FaceAttrError('INVALID_OPTIONS', `--detector must be one of ${DETECTOR_CHOICES.join(', ')}; got ${JSON.stringify(c.detector)}.`);
-  }
+  checkChoice('--backend', backends, c.backend);
+  checkChoice('--detector', detectors, c.detector);
   return createPipeline({
-    backend: await makeBackend(c.backend as BackendChoice),
-    detector: await makeDetector(c.detector as DetectorChoice, c.detectorOptions ?? {}),
-    attributeModel: c.attributes.length ? faceAttributes({ mirror: c.mirror ?? false }) : null,
+    backend: (await backends.create(c.backend)).instance,
+    detector: (await detectors.create(c.detector, c.detectorOptions)).instance,
+    attributeModel: c.attributes.length ? faceAttributes({ mirror: c.mirror ?? false, ...(c.encoder ? { encoder: c.encoder } : {}) }) : null,
     attributes: c.attributes,
   });
 }

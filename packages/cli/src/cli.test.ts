@@ -5,10 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '@faceattr/core/node';
 import { main } from './cli.js';
 import type { FileResult } from './analyze.js';
+import { demoPhoto as photo, UTKFACE_DIR as UTKFACE } from '@faceattr/test-support';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-const photo = (n: number) => join(ROOT, 'node_modules', '@vladmandic', 'face-api', 'demo', `sample${n}.jpg`);
-const UTKFACE = join(ROOT, '..', 'shared', 'datasets', 'utkface');
 const tmp = mkdtempSync(join(tmpdir(), 'faceattr-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -1,18 +1,22 @@
 import { parseArgs } from 'node:util';
-import { FaceAttrError, describeError, isFaceAttrError, type AttributeName } from '@faceattr/core';
+import { FaceAttrError, backends, describeError, detectors, isFaceAttrError, type AttributeName } from '@faceattr/core';
 import { analyze } from './analyze.js';
+import { choiceLines, DEFAULT_BACKEND, DEFAULT_DETECTOR } from './build-pipeline.js';
 import { evaluate, type EvalReport } from './evaluate.js';
+
+const indent = (lines: string[]) => lines.map((l) => `  ${l}`).join('\n');
 
 export const USAGE = `faceattr: perceived age, gender and (opt-in) race for faces in photos and videos
 
 Usage:
   faceattr analyze [options] FILES_OR_DIRS...   (images: .jpg .png; videos: .mp4 .mov .webm .mkv .avi .y4m ...)
-      --detector mtcnn|haar            face detector (default mtcnn)
-      --backend tfjs-wasm|tfjs-cpu|onnx inference backend (default tfjs-wasm)
+      --detector NAME                  face detector (default ${DEFAULT_DETECTOR}; names below)
+      --backend NAME                   inference backend (default ${DEFAULT_BACKEND}; names below)
       --attributes age,gender[,race]   attributes to predict (default age,gender; race is opt-in)
       --json | --csv                   machine-readable output on stdout (default: text)
       --annotate OUT_DIR               write images with boxes and labels to OUT_DIR (videos: NAME.annotated.mp4)
       --mirror                         also encode each face mirrored and average (slower, slightly better)
+      --encoder NAME                   attribute encoder (default: faceAttributes()' default; e.g. dlib-resnet-128)
       --min-face-size PX               smallest face to look for (default: mtcnn 20, haar any); larger is faster
     videos (decoded with ffmpeg; faces are tracked, each gets a trackId):
       --every N                        run the detector on every Nth frame only (default 1)
@@ -22,8 +26,13 @@ Usage:
   faceattr eval --format utkface|gender-csv DIR [options]
       --split NAME                     only rows of labels.csv with this split (e.g. val)
       --limit N                        first N images only
-      --detector, --backend, --mirror  as for analyze
+      --detector, --backend, --mirror, --encoder  as for analyze
       --json                           print the metrics as JSON
+
+Detectors (--detector):
+${indent(choiceLines(detectors))}
+Backends (--backend), preferred first:
+${indent(choiceLines(backends))}
 
 Images and videos are processed on this machine; nothing is sent anywhere.`;
 
@@ -60,13 +69,14 @@ export async function main(
         args: rest,
         allowPositionals: true,
         options: {
-          detector: { type: 'string', default: 'mtcnn' },
-          backend: { type: 'string', default: 'tfjs-wasm' },
+          detector: { type: 'string', default: DEFAULT_DETECTOR },
+          backend: { type: 'string', default: DEFAULT_BACKEND },
           attributes: { type: 'string', default: 'age,gender' },
           json: { type: 'boolean', default: false },
           csv: { type: 'boolean', default: false },
           annotate: { type: 'string' },
           mirror: { type: 'boolean', default: false },
+          encoder: { type: 'string' },
           every: { type: 'string' },
           'max-frames': { type: 'string' },
           ffmpeg: { type: 'string' },
@@ -86,6 +96,7 @@ export async function main(
         format: values.json ? ('json' as const) : values.csv ? ('csv' as const) : ('text' as const),
         ...(values.annotate ? { annotate: values.annotate } : {}),
         mirror: values.mirror!,
+        ...(values.encoder ? { encoder: values.encoder } : {}),
         ...(every ? { every } : {}),
         ...(maxFrames ? { maxFrames } : {}),
         ...(values.ffmpeg ? { ffmpeg: values.ffmpeg } : {}),
@@ -101,12 +112,13 @@ export async function main(
         allowPositionals: true,
         options: {
           format: { type: 'string', default: 'utkface' },
-          detector: { type: 'string', default: 'mtcnn' },
-          backend: { type: 'string', default: 'tfjs-wasm' },
+          detector: { type: 'string', default: DEFAULT_DETECTOR },
+          backend: { type: 'string', default: DEFAULT_BACKEND },
           split: { type: 'string' },
           limit: { type: 'string' },
           json: { type: 'boolean', default: false },
           mirror: { type: 'boolean', default: false },
+          encoder: { type: 'string' },
         },
       });
       if (positionals.length !== 1) throw usageError('eval needs exactly one directory.');
@@ -120,6 +132,7 @@ export async function main(
         ...(values.split ? { split: values.split } : {}),
         ...(limit ? { limit } : {}),
         mirror: values.mirror!,
+        ...(values.encoder ? { encoder: values.encoder } : {}),
       }, err, errIsTTY);
       out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       return 0;

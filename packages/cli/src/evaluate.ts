@@ -16,6 +16,8 @@ export interface EvalOptions {
   split?: string;
   limit?: number;
   mirror?: boolean;
+  /** Encoder of the attribute model (default: faceAttributes()' default). */
+  encoder?: string;
 }
 
 export type EvalReport = Partial<Metrics> & { n: number; detected: number; median_ms_per_image: number; format: string; backend: string; detector: string; mirror: boolean };
@@ -70,6 +72,7 @@ export async function evaluate(
     attributes: utk ? ['age', 'gender', 'race'] : ['gender'],
     detectorOptions: utk && o.detector === 'mtcnn' ? { ...UTK_DETECTOR_OPTIONS } : {},
     mirror: o.mirror ?? false,
+    ...(o.encoder ? { encoder: o.encoder } : {}),
   });
   const progress = new Progress(rows.length, 'eval', writeErr, errIsTTY);
   const samples: EvalSample[] = [];

@@ -10,8 +10,9 @@ export type { FaceAttrErrorCode, FaceAttrErrorOptions } from './errors.js';
 export * from './types.js';
 export type * from './plugins.js';
 
-export { createPipeline } from './pipeline/pipeline.js';
-export type { FaceAttributePipeline } from './pipeline/pipeline.js';
+export { createPipeline } from './pipeline/create-pipeline.js';
+export type { FaceAttributePipeline } from './pipeline/face-pipeline.js';
+export { CallQueue } from './pipeline/call-queue.js';
 export type { PipelineOptions, DetectCallOptions } from './pipeline/options.js';
 export { DEFAULT_ATTRIBUTES } from './pipeline/options.js';
 
@@ -24,6 +25,7 @@ export {
   registerDetector,
   registerAttributeModel,
 } from './registry/index.js';
+export type { PluginEntry, PluginFactory, PluginInfo, PluginOptions, RegisterOptions } from './registry/index.js';
 
 export type { ImageInput, RawImage, RgbImage } from './image/image-types.js';
 export { toRgbImage, rawToRgb } from './image/to-rgb.js';
@@ -55,6 +57,7 @@ export type { ModelSource, InMemoryModel, LoadedModelAsset } from './model/load-
 export { validateManifest } from './model/manifest.js';
 export type { ModelManifest, ManifestFile, ArtifactKind, ArtifactEntry, TensorSpec } from './model/manifest.js';
 export { sha256Hex } from './model/sha256.js';
+export { checkRunArguments, expectedInputs, type ExpectedInput } from './model/check-run.js';
 export { readResource, isNodeRuntime, joinLocation } from './model/read-resource.js';
 
 export { FaceTracker } from './tracking/face-tracker.js';

@@ -61,24 +61,22 @@ export interface PluginContext {
   loadAsset(name: string, artifact: ArtifactKind): Promise<LoadedModelAsset>;
 }
 
-export interface DetectOptions {
-  /** Drop faces scored below this. */
-  minScore?: number;
-  /** Keep at most this many faces (highest scores). */
-  maxFaces?: number;
-}
-
 /** Finds faces. Implemented by @faceattr/detector-mtcnn, @faceattr/detector-haar. */
 export interface FaceDetector {
   readonly name: string;
   /** Whether detections carry real landmarks; if false the pipeline estimates them from the box. */
   readonly providesLandmarks: boolean;
   load(ctx: PluginContext): Promise<void>;
-  detect(image: RgbImage, options?: DetectOptions): Promise<DetectedFace[]>;
+  /**
+   * Every face found in `image`, in any order. The pipeline applies minScore and maxFaces and sorts,
+   * so a detector does not: those rules live in one place.
+   */
+  detect(image: RgbImage): Promise<DetectedFace[]>;
   dispose(): Promise<void>;
 }
 
 export interface AttributeRequest {
+  /** Compute these and no others: the pipeline keeps whatever the model returns. */
   attributes: readonly AttributeName[];
   embedding: boolean;
   /** When present, the model adds the milliseconds it spent aligning + encoding and running the heads. */

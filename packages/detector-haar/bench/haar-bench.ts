@@ -2,7 +2,7 @@
  * Haar detector bench: speed against opencv.js (same process, interleaved runs) on a 640x480
  * frame, and parity with it on the six demo photos (full size) and 200 synthetic UTKFace scenes.
  *
- *   npx tsx packages/detector-haar/bench/haar-bench.ts [--runs 15] [--scenes 200]
+ *   npx tsx --conditions=@faceattr/source packages/detector-haar/bench/haar-bench.ts [--runs 15] [--scenes 200]
  *
  * Writes packages/detector-haar/bench/results.json. Both sides get packed RGB and do the gray
  * conversion, pyramid, cascade and grouping with the same options (scaleFactor 1.1, minNeighbors 3).
@@ -12,12 +12,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { resizeImage, type Box } from '@faceattr/core';
+import { hasUtkface, UTKFACE_DIR } from '@faceattr/test-support';
 import { detectMultiScale, haarEngine, parseCascadeXml } from '../src/index.js';
-import { DEMO_FILES, loadDemo } from '../src/testing/demo-photos.js';
-import { FRONTALFACE_XML, loadOpenCv } from '../src/testing/opencv-reference.js';
-import { addAgreement, agreement, share, type Agreement } from '../src/testing/parity.js';
-import { hasUtkface, syntheticScenes } from '../src/testing/synthetic-scenes.js';
-
+import { FRONTALFACE_XML, loadOpenCv } from '../test/opencv-reference.js';
+import { addAgreement, agreement, DEMO_FILES, findsChip, haarScenes, loadDemo, SCENES as SCENE_SETUP, share, type Agreement } from '../test/support.js';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -109,42 +107,37 @@ for (const file of DEMO_FILES) {
 }
 
 // --- parity: synthetic UTKFace scenes ----------------------------------------------------------
-let synthetic: Record<string, unknown> = { skipped: 'UTKFace images not found' };
+let synthetic: Record<string, unknown> = { skipped: `UTKFace (labels.csv + images/) is not in ${UTKFACE_DIR}` };
 if (hasUtkface()) {
   const total: Agreement = { aMatched: 0, aTotal: 0, bMatched: 0, bTotal: 0 };
   let identical = 0;
   let faces = 0;
   const found = { ours: 0, opencv: 0 };
-  const inside = (f: Box) => (b: Box) => {
-    const cx = b.x + b.width / 2;
-    const cy = b.y + b.height / 2;
-    return cx > f.x && cx < f.x + f.width && cy > f.y && cy < f.y + f.height && b.width > 0.3 * f.width && b.width < 1.2 * f.width;
-  };
-  for await (const s of syntheticScenes({ count: SCENES, seed: 1 })) {
+  for await (const s of haarScenes(SCENES)) {
     const a = cv.detect(s.image.data, s.image.width, s.image.height, 3, OPTIONS);
     const b = detectMultiScale(cascade, s.image, OPTIONS).map((d) => d.box);
     addAgreement(total, agreement(a, b));
     if (JSON.stringify(a) === JSON.stringify(b)) identical++;
-    for (const f of s.faces) {
+    for (const chip of s.chips) {
       faces++;
-      if (b.some(inside(f))) found.ours++;
-      if (a.some(inside(f))) found.opencv++;
+      if (b.some(findsChip(chip))) found.ours++;
+      if (a.some(findsChip(chip))) found.opencv++;
     }
   }
   synthetic = {
     scenes: SCENES,
-    size: '320x240',
-    seed: 1,
+    size: `${SCENE_SETUP.width}x${SCENE_SETUP.height}`,
+    seed: SCENE_SETUP.seed,
     ...pct(total),
     identicalScenes: `${identical}/${SCENES}`,
     pastedFaces: faces,
     pastedFacesFound: { ours: found.ours, opencv: found.opencv },
   };
   console.log('synthetic', synthetic);
-}
+} else console.warn(`Skipping the synthetic scenes: ${String(synthetic['skipped'])}.`);
 
 const results = {
-  command: 'npx tsx packages/detector-haar/bench/haar-bench.ts',
+  command: 'npx tsx --conditions=@faceattr/source packages/detector-haar/bench/haar-bench.ts',
   date: new Date().toISOString(),
   machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAverage1m: round(loadavg()[0] ?? 0) },
   reference: '@techstark/opencv-js 4.5.2 (WebAssembly), CascadeClassifier.detectMultiScale on cvtColor(RGB2GRAY)',

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FaceAttrError, loadModelAsset, type PluginContext } from '@faceattr/core';
+import { createModelContext, FaceAttrError, type InferenceBackend } from '@faceattr/core';
 import { describe, expect, it } from 'vitest';
-import { decodeCascade, encodeCascade, haar, loadCascade, parseCascadeXml } from './index.js';
-import { FRONTALFACE_XML } from './testing/opencv-reference.js';
+import { decodeCascade, encodeCascade, haar, HAAR_MODEL_NAME, loadCascade, parseCascadeXml } from './index.js';
+import { FRONTALFACE_XML } from '../test/opencv-reference.js';
 
 const xml = readFileSync(FRONTALFACE_XML, 'utf8');
 const tiltedXml = readFileSync(join(import.meta.dirname, 'fixtures', 'tilted-cascade.xml'), 'utf8');
@@ -97,9 +97,8 @@ describe('OpenCV cascade XML', () => {
       license: 'test',
       source: {},
     };
-    const ctx = {
-      loadAsset: (_name: string, artifact: 'data') => loadModelAsset({ manifest, files: { 'cascade.bin': bytes } }, artifact),
-    } as unknown as PluginContext;
+    // The packaged name resolved to an in-memory asset, as createPipeline({ models }) would; a data asset needs no backend.
+    const ctx = createModelContext({} as InferenceBackend, { models: { [HAAR_MODEL_NAME]: { manifest, files: { 'cascade.bin': bytes } } } });
     const err = await haar().load(ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FaceAttrError);
     expect((err as FaceAttrError).code).toBe('MODEL_LOAD_FAILED');

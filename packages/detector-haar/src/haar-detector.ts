@@ -1,4 +1,4 @@
-import { FaceAttrError, describeError, type DetectedFace, type DetectOptions, type FaceDetector, type PluginContext, type RgbImage } from '@faceattr/core';
+import { FaceAttrError, describeError, type DetectedFace, type FaceDetector, type PluginContext, type RgbImage } from '@faceattr/core';
 import type { HaarCascade } from './cascade-types.js';
 import { decodeCascade, loadCascade } from './compact-cascade.js';
 import { detectMultiScale } from './detect-multi-scale.js';
@@ -15,18 +15,6 @@ export interface HaarDetectorOptions extends HaarOptions {
    * bytes/text of an OpenCV cascade XML or of the compact form. Default: load `haar-frontalface-default`.
    */
   cascade?: HaarCascade | Uint8Array | string;
-}
-
-function checkDetectOptions(o: DetectOptions | undefined): { minScore: number; maxFaces: number } {
-  const minScore = o?.minScore ?? 0;
-  const maxFaces = o?.maxFaces ?? Infinity;
-  if (typeof minScore !== 'number' || !(minScore >= 0 && minScore <= 1)) {
-    throw new FaceAttrError('INVALID_OPTIONS', `"minScore" must be a number in [0, 1], got ${JSON.stringify(o?.minScore)}.`);
-  }
-  if (maxFaces !== Infinity && (typeof maxFaces !== 'number' || !Number.isInteger(maxFaces) || maxFaces < 1)) {
-    throw new FaceAttrError('INVALID_OPTIONS', `"maxFaces" must be a positive integer, got ${JSON.stringify(o?.maxFaces)}.`);
-  }
-  return { minScore, maxFaces };
 }
 
 /**
@@ -68,16 +56,11 @@ export function haar(options: HaarDetectorOptions = {}): FaceDetector {
         throw new FaceAttrError('MODEL_LOAD_FAILED', `Model "${asset.manifest.name}" (${asset.location}) file ${entry}: ${describeError(e)}`, { cause: e });
       }
     },
-    async detect(image: RgbImage, opts?: DetectOptions): Promise<DetectedFace[]> {
+    // Every face, in OpenCV's order: the pipeline filters (minScore), sorts and keeps maxFaces.
+    async detect(image: RgbImage): Promise<DetectedFace[]> {
       if (disposed) throw new FaceAttrError('DISPOSED', 'This Haar detector was disposed; create a new one with haar().');
-      const { minScore, maxFaces } = checkDetectOptions(opts);
       if (!cascade) throw new FaceAttrError('DETECTOR_UNAVAILABLE', 'The Haar detector is not loaded: call load() (createPipeline does) before detect().');
-      const found = detectMultiScale(cascade, image, search);
-      return found
-        .map((d) => ({ box: d.box, score: neighborScore(d.neighbors) }))
-        .filter((f) => f.score >= minScore)
-        .sort((a, b) => b.score - a.score)
-        .slice(0, maxFaces);
+      return detectMultiScale(cascade, image, search).map((d) => ({ box: d.box, score: neighborScore(d.neighbors) }));
     },
     async dispose(): Promise<void> {
       disposed = true;

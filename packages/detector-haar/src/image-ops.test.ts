@@ -3,8 +3,8 @@ import { rgbToGray } from './grayscale.js';
 import { integralSums, tiltedIntegral } from './integral.js';
 import { resizeGrayLinearExact } from './resize-linear-exact.js';
 import { roundHalfEven } from './rounding.js';
-import { DEMO_FILES, loadDemo } from './testing/demo-photos.js';
-import { loadOpenCv } from './testing/opencv-reference.js';
+import { DEMO_FILES, loadDemo } from '../test/support.js';
+import { loadOpenCv } from '../test/opencv-reference.js';
 
 function countDiffs(a: Uint8Array, b: Uint8Array): number {
   expect(a.length).toBe(b.length);

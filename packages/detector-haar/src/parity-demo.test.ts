@@ -4,9 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { compileCascade } from './compiled-cascade.js';
 import { detectMultiScale, detectRaw, groupRectangles, parseCascadeXml } from './index.js';
 import { planStumps } from './stump-plan.js';
-import { DEMO_FILES, loadDemo } from './testing/demo-photos.js';
-import { FRONTALFACE_XML, loadOpenCv } from './testing/opencv-reference.js';
-import { addAgreement, agreement, share } from './testing/parity.js';
+import { FRONTALFACE_XML, loadOpenCv } from '../test/opencv-reference.js';
+import { addAgreement, agreement, DEMO_FILES, loadDemo, share } from '../test/support.js';
 
 const cascade = parseCascadeXml(readFileSync(FRONTALFACE_XML, 'utf8'));
 

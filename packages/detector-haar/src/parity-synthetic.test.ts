@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detectMultiScale, parseCascadeXml } from './index.js';
-import { FRONTALFACE_XML, loadOpenCv } from './testing/opencv-reference.js';
-import { addAgreement, agreement, share } from './testing/parity.js';
-import { hasUtkface, syntheticScenes, UTKFACE_DIR } from './testing/synthetic-scenes.js';
+import { hasUtkface, UTKFACE_DIR } from '@faceattr/test-support';
+import { FRONTALFACE_XML, loadOpenCv } from '../test/opencv-reference.js';
+import { addAgreement, agreement, findsChip, haarScenes, share } from '../test/support.js';
 
 // 40 scenes keep this file near 20 s on two busy cores; `bench/haar-bench.ts` runs all 200.
 const SCENES = 40;
 
-if (!hasUtkface()) console.warn(`Skipping Haar synthetic-scene parity: UTKFace images not found in ${UTKFACE_DIR}/images.`);
+if (!hasUtkface()) console.warn(`Skipping Haar synthetic-scene parity: UTKFace (labels.csv + images/) is not in ${UTKFACE_DIR}.`);
 
 describe.skipIf(!hasUtkface())(`parity with OpenCV on ${SCENES} synthetic UTKFace scenes`, () => {
   it('boxes match at IoU >= 0.8 both ways for >= 95%, and the pasted faces are found', async () => {
@@ -18,20 +18,14 @@ describe.skipIf(!hasUtkface())(`parity with OpenCV on ${SCENES} synthetic UTKFac
     let faces = 0;
     let found = 0;
     let identical = 0;
-    for await (const s of syntheticScenes({ count: SCENES, seed: 1 })) {
+    for await (const s of haarScenes(SCENES)) {
       const ref = cv.detect(s.image.data, s.image.width, s.image.height, 3, { scaleFactor: 1.1, minNeighbors: 3 });
       const ours = detectMultiScale(cascade, s.image).map((d) => d.box);
       addAgreement(total, agreement(ref, ours));
       if (JSON.stringify(ref) === JSON.stringify(ours)) identical++;
-      for (const f of s.faces) {
+      for (const chip of s.chips) {
         faces++;
-        // A Haar face box sits inside the pasted crop (which has hair and background around the face).
-        const hit = ours.some((b) => {
-          const cx = b.x + b.width / 2;
-          const cy = b.y + b.height / 2;
-          return cx > f.x && cx < f.x + f.width && cy > f.y && cy < f.y + f.height && b.width > 0.3 * f.width && b.width < 1.2 * f.width;
-        });
-        if (hit) found++;
+        if (ours.some(findsChip(chip))) found++;
       }
     }
     expect(total.aTotal).toBeGreaterThan(SCENES / 2);

@@ -6,7 +6,7 @@ import { assetsDir } from '@faceattr/test-support';
 import { describe, expect, it } from 'vitest';
 import { haar } from './index.js';
 import './register.js';
-import { loadDemo } from './testing/demo-photos.js';
+import { loadDemo } from '../test/support.js';
 
 const asset = join(assetsDir(), 'haar-frontalface-default');
 const built = existsSync(join(asset, 'manifest.json'));

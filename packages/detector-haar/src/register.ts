@@ -1,5 +1,5 @@
 /** Registers the Haar detector as "haar" (priority 5, below learned detectors). */
 import { registerDetector } from '@faceattr/core';
-import { haar } from './haar-detector.js';
+import { haar, type HaarDetectorOptions } from './haar-detector.js';
 
-registerDetector('haar', () => haar(), 5);
+registerDetector('haar', (options) => haar(options as HaarDetectorOptions), { priority: 5, label: 'Haar cascade (fast, no landmarks)' });

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { FaceAttrError, resizeImage } from '@faceattr/core';
 import { describe, expect, it } from 'vitest';
 import { detectMultiScale, detectRaw, haarEngine, loadHaarWasm, parseCascadeXml } from './index.js';
-import { DEMO_FILES, loadDemo } from './testing/demo-photos.js';
-import { FRONTALFACE_XML } from './testing/opencv-reference.js';
+import { DEMO_FILES, loadDemo } from '../test/support.js';
+import { FRONTALFACE_XML } from '../test/opencv-reference.js';
 
 const cascade = parseCascadeXml(readFileSync(FRONTALFACE_XML, 'utf8'));
 const tiltedXml = readFileSync(new URL('./fixtures/tilted-cascade.xml', import.meta.url), 'utf8');

@@ -8,26 +8,26 @@
  * of gray, exactly as bench/landmarks.ts. All distances are in inter-ocular distances (IOD) of the
  * face's mesh eye centres. Writes bench/landmarks-reference.json.
  *
- *   npx tsx --tsconfig tsconfig.json packages/detector-mtcnn/bench/landmarks-reference.ts
+ *   npx tsx --conditions=@faceattr/source packages/detector-mtcnn/bench/landmarks-reference.ts
  */
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { alignmentError, arrayToLandmarks, type Point, type RgbImage } from '@faceattr/core';
-import { decodeImage } from '@faceattr/core/node';
+import { alignmentError, arrayToLandmarks, createModelContext, type Point, type RgbImage } from '@faceattr/core';
 import { tfjsBackend } from '@faceattr/backend-tfjs';
+import { hasUtkface, REPO_ROOT, UTKFACE_DIR, utkfaceRows } from '@faceattr/test-support';
 import { mtcnn } from '../src/detector.js';
-import { EYE_A, EYE_B, FaceMesh, frameOffsets, MESH_DIR, MESH_SHA256, MOUTH_A, MOUTH_B, NOSE_ALT, NOSE_TIP, RANGES, type MeshInput, type MeshResult, type RangeName } from '../src/face-mesh-reference.js';
-import { hasUtkface, padChip, pluginContext, REPO_ROOT, UTKFACE_DIR, utkfaceRows } from '../src/test-support.js';
 import { UTKFACE_TEMPLATE_200 } from '../src/utkface-template.js';
+import { EYE_A, EYE_B, FaceMesh, frameOffsets, MESH_DIR, MESH_SHA256, MOUTH_A, MOUTH_B, NOSE_ALT, NOSE_TIP, RANGES, type MeshInput, type MeshResult, type RangeName } from '../test/face-mesh-reference.js';
+import { loadChip, padChip } from '../test/support.js';
 
 if (!hasUtkface()) {
-  console.log(`UTKFace (${UTKFACE_DIR}) is not present: nothing to measure.`);
+  console.log(`UTKFace (labels.csv + images/) is not in ${UTKFACE_DIR}: nothing to measure.`);
   process.exit(0);
 }
 
-const COMMAND = 'npx tsx --tsconfig tsconfig.json packages/detector-mtcnn/bench/landmarks-reference.ts';
+const COMMAND = 'npx tsx --conditions=@faceattr/source packages/detector-mtcnn/bench/landmarks-reference.ts';
 const OUT_FILE = join(dirname(fileURLToPath(import.meta.url)), 'landmarks-reference.json');
 const N_TRAIN = 300;
 const N_VAL = 300;
@@ -64,7 +64,7 @@ const detectorSrcUncommitted = git('status --porcelain -- packages/detector-mtcn
 const backend = tfjsBackend({ runtime: 'wasm' });
 await backend.init();
 const det = mtcnn();
-await det.load(pluginContext(backend));
+await det.load(createModelContext(backend));
 const mesh = await FaceMesh.load();
 const meshOnChip = (chip: RgbImage, input: MeshInput): MeshResult => mesh.onChip(chip, input);
 const humanVersion = (JSON.parse(readFileSync(join(MESH_DIR, '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -81,7 +81,7 @@ async function loadChips(split: 'train' | 'val', n: number, start = 0): Promise<
   const out: { file: string; chip: RgbImage }[] = [];
   for (let i = 0; i < n; i++) {
     const file = rows[start + i * step]!.file;
-    out.push({ file, chip: await decodeImage(join(UTKFACE_DIR, 'images', file)) });
+    out.push({ file, chip: await loadChip(file) });
   }
   return out;
 }

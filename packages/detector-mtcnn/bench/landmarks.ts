@@ -2,23 +2,22 @@
  * Landmark error on UTKFace aligned chips, as in src/landmarks.test.ts: the mean per-face
  * `alignmentError` (in inter-ocular distances, after the best similarity fit) of the detected
  * landmarks to UTKFACE_TEMPLATE_200, on the 50 val chips the test uses, each padded by 60 px of
- * gray into 320x320. Compares the frozen baseline detector (bench/baseline/) with the current one
- * and its landmark variants (CASCADE.vote, CASCADE.mirror); for each, also the error to a
- * template re-measured with that variant on 100 train chips (as bench/measure-utkface-template.ts).
+ * gray into 320x320. Compares the detector's landmark variants (cascade settings vote and mirror,
+ * src/cascade-settings.ts); for each, also the error to a template re-measured with that variant
+ * on 100 train chips (as bench/measure-utkface-template.ts).
  *
- *   npx tsx --tsconfig tsconfig.json packages/detector-mtcnn/bench/landmarks.ts
+ *   npx tsx --conditions=@faceattr/source packages/detector-mtcnn/bench/landmarks.ts
  */
-import { join } from 'node:path';
-import { alignmentError, type Landmarks5, type Point, type RgbImage } from '@faceattr/core';
-import { decodeImage } from '@faceattr/core/node';
+import { alignmentError, createModelContext, type Landmarks5, type Point, type RgbImage } from '@faceattr/core';
 import { tfjsBackend } from '@faceattr/backend-tfjs';
-import { CASCADE, mtcnn } from '../src/detector.js';
-import { hasUtkface, padChip, pluginContext, UTKFACE_DIR, utkfaceRows } from '../src/test-support.js';
+import { hasUtkface, UTKFACE_DIR, utkfaceRows } from '@faceattr/test-support';
+import { mtcnn } from '../src/detector.js';
+import { instrument } from '../src/instrument.js';
 import { UTKFACE_TEMPLATE_200 } from '../src/utkface-template.js';
-import { mtcnn as baselineMtcnn } from './baseline/detector.js';
+import { loadChip, padChip } from '../test/support.js';
 
 if (!hasUtkface()) {
-  console.log(`UTKFace (${UTKFACE_DIR}) is not present: nothing to measure.`);
+  console.log(`UTKFace (labels.csv + images/) is not in ${UTKFACE_DIR}: nothing to measure.`);
   process.exit(0);
 }
 const PAD = 60;
@@ -29,7 +28,7 @@ async function chips(split: 'train' | 'val', n: number): Promise<RgbImage[]> {
   const rows = utkfaceRows(split);
   const step = Math.floor(rows.length / n);
   const out: RgbImage[] = [];
-  for (let i = 0; i < n; i++) out.push(padChip(await decodeImage(join(UTKFACE_DIR, 'images', rows[i * step]!.file)), 200 + 2 * PAD, PAD, PAD));
+  for (let i = 0; i < n; i++) out.push(padChip(await loadChip(rows[i * step]!.file), 200 + 2 * PAD, PAD, PAD));
   return out;
 }
 const train = await chips('train', 100);
@@ -57,22 +56,15 @@ async function measure(name: string, det: Det) {
   return r;
 }
 
-const base = baselineMtcnn();
-await base.load(pluginContext(backend));
-await measure('baseline (before issue #3 speed work)', base);
-await base.dispose();
-
 const det = mtcnn();
-await det.load(pluginContext(backend));
-const defaults = { ...CASCADE };
-for (const [name, v] of [
-  ['current, single O-Net crop', { vote: false, mirror: false }],
-  ['current default: vote', { vote: true, mirror: false }],
+await det.load(createModelContext(backend));
+for (const [name, cascade] of [
+  ['single O-Net crop', { vote: false, mirror: false }],
+  ['default: vote', { vote: true, mirror: false }],
   ['vote + mirror', { vote: true, mirror: true }],
 ] as const) {
-  Object.assign(CASCADE, v);
+  instrument(det, { cascade });
   await measure(name, det);
 }
-Object.assign(CASCADE, defaults);
 await det.dispose();
 await backend.dispose();

@@ -4,14 +4,18 @@
  * ground-truth box fraction (bench/synthetic.ts). Each chip is padded by 60 px of gray so the
  * whole face (and the box, which reaches above the chip) fits in the frame.
  *
- *   npx tsx --tsconfig tsconfig.json packages/detector-mtcnn/bench/measure-utkface-template.ts [train|val]
+ *   npx tsx --conditions=@faceattr/source packages/detector-mtcnn/bench/measure-utkface-template.ts [train|val]
  */
-import { join } from 'node:path';
-import { alignmentError, type Landmarks5, type Point } from '@faceattr/core';
-import { decodeImage } from '@faceattr/core/node';
+import { alignmentError, createModelContext, type Landmarks5, type Point } from '@faceattr/core';
 import { tfjsBackend } from '@faceattr/backend-tfjs';
+import { hasUtkface, UTKFACE_DIR, utkfaceRows } from '@faceattr/test-support';
 import { mtcnn } from '../src/detector.js';
-import { padChip, pluginContext, UTKFACE_DIR, utkfaceRows } from '../src/test-support.js';
+import { loadChip, padChip } from '../test/support.js';
+
+if (!hasUtkface()) {
+  console.log(`UTKFace (labels.csv + images/) is not in ${UTKFACE_DIR}: nothing to measure.`);
+  process.exit(0);
+}
 
 const split = process.argv[2] === 'val' ? 'val' : 'train';
 const COUNT = 100;
@@ -23,13 +27,13 @@ const step = Math.floor(rows.length / COUNT);
 const backend = tfjsBackend({ runtime: 'wasm' });
 await backend.init();
 const det = mtcnn();
-await det.load(pluginContext(backend));
+await det.load(createModelContext(backend));
 
 const points: Point[][] = [];
 const boxes: number[][] = [];
 let missed = 0;
 for (let i = 0; i < COUNT; i++) {
-  const chip = await decodeImage(join(UTKFACE_DIR, 'images', rows[i * step]!.file));
+  const chip = await loadChip(rows[i * step]!.file);
   const faces = await det.detect(padChip(chip, CHIP + 2 * PAD, PAD, PAD));
   if (!faces.length) {
     missed++;

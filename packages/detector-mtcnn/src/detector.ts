@@ -1,9 +1,10 @@
 import {
+  CallQueue,
   FaceAttrError,
   clipBox,
   iou,
+  toRgbImage,
   type Box,
-  type DetectOptions,
   type DetectedFace,
   type FaceDetector,
   type Landmarks5,
@@ -12,71 +13,14 @@ import {
   type RgbImage,
 } from '@faceattr/core';
 import { nextCrop, nms, regressed, type Candidate } from './candidates.js';
+import { DEFAULT_CASCADE, type CascadeSettings } from './cascade-settings.js';
 import { CropSampler } from './crop.js';
+import { hooksOf, type MtcnnTimings } from './instrument.js';
 import { resolveMtcnnOptions, type MtcnnOptions, type ResolvedMtcnnOptions } from './options.js';
 import { decodePnet } from './pnet-decode.js';
 import { pyramidLevels } from './pyramid.js';
 import { PyramidBuilder, type NetInput } from './pyramid-images.js';
 import { loadPyramidWasm, type WasmImage } from './pyramid-wasm.js';
-
-/** Milliseconds spent per stage by the last `detect()` call (P-Net includes the pyramid resizing). */
-export interface MtcnnTimings {
-  pnet: number;
-  rnet: number;
-  onet: number;
-  total: number;
-  /** Finer split of `total` (ms): building the pyramid, each net's runs, cutting crops, decoding + NMS. */
-  split: { pyramid: number; pnet: number; rnetCrops: number; rnet: number; onetCrops: number; onet: number; nms: number };
-  /** How much work the last call did: pyramid levels, P-Net proposals, crops R-Net and O-Net scored, faces. */
-  counts: { levels: number; proposals: number; rnetInputs: number; onetInputs: number; faces: number };
-}
-
-/** Cascade constants; not part of the package API, mutable only so benches can compare settings. */
-export const CASCADE = {
-  /**
-   * NMS (IoU) within one pyramid level, across levels, after R-Net, final ('min' overlap). The
-   * reference cascade uses 0.5, 0.7, 0.7, 0.7; 0.5 across levels and 0.4 after R-Net send ~30%
-   * fewer crops to R-Net and a third as many to O-Net (the costly net, ~2 ms per crop on tfjs
-   * wasm) with the same synthetic recall and demo results (docs/detectors.md).
-   */
-  nmsLevel: 0.5,
-  nmsPyramid: 0.5,
-  nmsRnet: 0.4,
-  nmsRnetMode: 'union' as 'union' | 'min',
-  nmsFinal: 0.7,
-  /**
-   * Each face's landmarks (and, with `voteBoxes`, its box) are the score-weighted mean over all
-   * O-Net crops whose regressed box overlaps the face's by IoU >= `voteIou`. Free (those crops
-   * ran anyway). Boxes: steadier from frame to frame than the best crop's alone (on a 6 px/frame
-   * pan over demo sample1, one face's 11-frame shift read 60.1 px instead of 66 without voting,
-   * 62.9 with). Landmarks: UTKFace mean error to the template 0.0640 -> 0.0634 IOD on train chips,
-   * 0.0645 on val either way (bench/landmarks.ts, before leaders first), since few crops per face reach O-Net.
-   */
-  vote: true,
-  voteBoxes: true,
-  voteIou: 0.5,
-  /**
-   * Also average O-Net on the mirrored crop of each face (left/right swapped back). Off by
-   * default: 0.0648 -> 0.0639 IOD on val for one more O-Net crop (~1.5 ms) per face.
-   */
-  mirror: false,
-  /**
-   * Leaders first, at R-Net and at O-Net: boxes are grouped when one covers another by at least
-   * `*Nest` of the smaller's area (the same face found at several scales), each group's leader is
-   * scored first, and the rest of a group only where its leader fails, so a face found by a
-   * single box is still found. R-Net's leader is the group's best P-Net box (54 -> 35 R-Net crops
-   * on the bench frame); O-Net's is the score-weighted mean of the group's R-Net boxes (6 -> 4
-   * crops; steadier than the best box alone: the pan-tracking test reads 60 px of a 66 px shift
-   * with the best box, within 5 px with the mean). A P-Net group whose leader passed R-Net but
-   * led to no face gets its other proposals scored afterwards (without that, 10 of 600 UTKFace
-   * train chips went undetected instead of 7; with it, 4). Synthetic 99.6% / 99.6% and the demo
-   * photos unchanged (docs/detectors.md).
-   */
-  rnetLeadersFirst: true,
-  rnetNest: 0.8,
-  onetLeadersFirst: true,
-  onetNest: 0.6,
-};
 
 /** A box with the score of the stage that produced it. */
 type Scored = { box: Box; score: number };
@@ -94,11 +38,10 @@ export class MtcnnDetector implements FaceDetector {
   readonly name = 'mtcnn';
   readonly providesLandmarks = true;
   readonly options: ResolvedMtcnnOptions;
-  /** Per-stage timings of the last detection, for benchmarks. */
-  lastTimings: MtcnnTimings = emptyTimings();
   #nets: { pnet: ModelHandle; rnet: ModelHandle; onet: ModelHandle } | undefined;
   #disposed = false;
-  #busy: Promise<unknown> = Promise.resolve();
+  /** Serialises detect() calls: they share the pyramid buffers and the WebAssembly memory. */
+  readonly #calls = new CallQueue();
   #onetCrops = 0;
   #rnetCrops = 0;
   readonly #pyramid = new PyramidBuilder();
@@ -111,7 +54,7 @@ export class MtcnnDetector implements FaceDetector {
   }
 
   async load(ctx: PluginContext): Promise<void> {
-    if (this.#disposed) throw new FaceAttrError('DISPOSED', 'This mtcnn detector was disposed; create a new one with mtcnn().');
+    if (this.#disposed) throw disposedError();
     if (this.#nets) return;
     // The pyramid's WebAssembly kernels; without WebAssembly SIMD the same pyramid is built in JS.
     if (this.options.pyramid !== 'js') this.#pyramid.wasm ??= await loadPyramidWasm();
@@ -137,50 +80,48 @@ export class MtcnnDetector implements FaceDetector {
   }
 
   /**
-   * Finds faces. Calls on one detector run one after another (they share the pyramid buffers and
-   * the WebAssembly memory); start several detectors for parallel work.
+   * Finds faces: all of them, best first (a pipeline applies its minScore and maxFaces). Calls on
+   * one detector run one after another (they share the pyramid buffers and the WebAssembly
+   * memory), also without a pipeline; start several detectors for parallel work.
    */
-  detect(image: RgbImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
-    const run = () => this.#detect(image, options);
-    const result = this.#busy.then(run, run);
-    this.#busy = result.catch(() => undefined);
-    return result;
+  detect(image: RgbImage): Promise<DetectedFace[]> {
+    return this.#calls.run(() => this.#detect(image));
   }
 
-  async #detect(image: RgbImage, options: DetectOptions): Promise<DetectedFace[]> {
-    if (this.#disposed) throw new FaceAttrError('DISPOSED', 'This mtcnn detector was disposed; create a new one with mtcnn().');
+  async #detect(input: RgbImage): Promise<DetectedFace[]> {
     const nets = this.#nets;
     if (!nets) throw new FaceAttrError('DETECTOR_UNAVAILABLE', 'The mtcnn detector has no models yet: call load(ctx) first, or use it through createPipeline().');
-    checkImage(image);
-    const minScore = options.minScore ?? 0;
-    const maxFaces = Math.min(options.maxFaces ?? Infinity, this.options.maxFaces);
+    // Core's one image check (O(1) for a valid RgbImage, returned as is): standalone calls get what a pipeline gets.
+    const image = toRgbImage(input);
+    const hooks = hooksOf(this);
+    const cascade = hooks?.cascade ?? DEFAULT_CASCADE;
     const timings = emptyTimings();
     const watch = new Stopwatch(timings.split);
     const t0 = now();
-    const { boxes: proposals, pyramid } = await this.#proposals(nets.pnet, image, watch, timings.counts);
+    const { boxes: proposals, pyramid } = await this.#proposals(nets.pnet, image, cascade, watch, timings.counts);
     const t1 = now();
     this.#rnetCrops = 0;
     this.#onetCrops = 0;
-    const { refined, skipped } = proposals.length ? await this.#refine(nets.rnet, pyramid, proposals, watch) : { refined: [], skipped: [] };
+    const { refined, skipped } = proposals.length ? await this.#refine(nets.rnet, pyramid, proposals, cascade, cascade.rnetLeadersFirst, watch) : { refined: [], skipped: [] };
     const t2 = now();
-    const cands = refined.length ? await this.#score(nets.onet, pyramid, refined, watch) : [];
+    const cands = refined.length ? await this.#score(nets.onet, pyramid, refined, cascade, watch) : [];
     // A group whose leader passed R-Net but led to no face: its other proposals get their turn
     // (R-Net, then O-Net), so a face that only another proposal of the group leads to is found.
     const lost = skipped.filter((g) => !cands.some((c) => iou(regressed(c), g[0]!.box) >= LOST_IOU));
     if (lost.length) {
-      const again = (await this.#refine(nets.rnet, pyramid, lost.flatMap((g) => g.slice(1)), watch, false)).refined;
-      if (again.length) cands.push(...(await this.#score(nets.onet, pyramid, again, watch)));
+      const again = (await this.#refine(nets.rnet, pyramid, lost.flatMap((g) => g.slice(1)), cascade, false, watch)).refined;
+      if (again.length) cands.push(...(await this.#score(nets.onet, pyramid, again, cascade, watch)));
     }
-    const faces = cands.length ? await this.#output(nets.onet, pyramid, cands, image, watch) : [];
+    const faces = cands.length ? await this.#output(nets.onet, pyramid, cands, image, cascade, watch) : [];
     const t4 = now();
     Object.assign(timings, { pnet: t1 - t0, rnet: t2 - t1, onet: t4 - t2, total: t4 - t0 });
     Object.assign(timings.counts, { proposals: proposals.length, rnetInputs: this.#rnetCrops, onetInputs: this.#onetCrops, faces: faces.length });
-    this.lastTimings = timings;
-    return faces.filter((f) => f.score >= minScore).slice(0, maxFaces);
+    hooks?.onTimings?.(timings);
+    return faces;
   }
 
   /** Stage 1: P-Net over the pyramid; boxes regressed and squared, ready for R-Net. */
-  async #proposals(pnet: ModelHandle, image: RgbImage, watch: Stopwatch, counts: MtcnnTimings['counts']): Promise<{ boxes: Scored[]; pyramid: Pyramid }> {
+  async #proposals(pnet: ModelHandle, image: RgbImage, cascade: CascadeSettings, watch: Stopwatch, counts: MtcnnTimings['counts']): Promise<{ boxes: Scored[]; pyramid: Pyramid }> {
     watch.start();
     const { minFaceSize, scaleFactor, thresholds } = this.options;
     const all: Candidate[] = [];
@@ -194,10 +135,10 @@ export class MtcnnDetector implements FaceDetector {
       const out = await pnet.run({ input: { data: tensor, shape: [1, scaled.width, scaled.height, 3] } }, ['prob', 'bbox']);
       watch.lap('pnet');
       const found = decodePnet(out['prob']!, out['bbox']!, scaled.width / image.width, scaled.height / image.height, thresholds[0]);
-      for (const c of nms(found, CASCADE.nmsLevel, 'union')) all.push(c);
+      for (const c of nms(found, cascade.nmsLevel, 'union')) all.push(c);
       watch.lap('nms');
     }
-    const boxes = nms(all, CASCADE.nmsPyramid, 'union').map((c) => ({ box: nextCrop(c), score: c.score }));
+    const boxes = nms(all, cascade.nmsPyramid, 'union').map((c) => ({ box: nextCrop(c), score: c.score }));
     watch.lap('nms');
     return { boxes, pyramid };
   }
@@ -244,7 +185,7 @@ export class MtcnnDetector implements FaceDetector {
    * Stage 2: R-Net rescoring of 24x24 crops; boxes regressed and squared, ready for O-Net. With
    * leaders first, also the groups whose leader passed (their other proposals were not scored).
    */
-  async #refine(rnet: ModelHandle, pyramid: Pyramid, proposals: readonly Scored[], watch: Stopwatch, leaders = CASCADE.rnetLeadersFirst): Promise<{ refined: Scored[]; skipped: Scored[][] }> {
+  async #refine(rnet: ModelHandle, pyramid: Pyramid, proposals: readonly Scored[], cascade: CascadeSettings, leaders: boolean, watch: Stopwatch): Promise<{ refined: Scored[]; skipped: Scored[][] }> {
     watch.start();
     const kept: Candidate[] = [];
     const score = async (boxes: readonly Box[]): Promise<boolean[]> => {
@@ -259,14 +200,14 @@ export class MtcnnDetector implements FaceDetector {
         return true;
       });
     };
-    const skipped = leaders ? await leadersFirst(proposals, CASCADE.rnetNest, (g) => g[0]!.box, score) : (await score(proposals.map((p) => p.box)), []);
-    const refined = nms(kept, CASCADE.nmsRnet, CASCADE.nmsRnetMode).map((c) => ({ box: nextCrop(c), score: c.score }));
+    const skipped = leaders ? await leadersFirst(proposals, cascade.rnetNest, (g) => g[0]!.box, score) : (await score(proposals.map((p) => p.box)), []);
+    const refined = nms(kept, cascade.nmsRnet, cascade.nmsRnetMode).map((c) => ({ box: nextCrop(c), score: c.score }));
     watch.lap('nms');
     return { refined, skipped };
   }
 
   /** Stage 3a: O-Net on 48x48 crops of `refined`; the crops that pass, with their regression and landmarks. */
-  async #score(onet: ModelHandle, pyramid: Pyramid, refined: readonly Scored[], watch: Stopwatch): Promise<OnetCandidate[]> {
+  async #score(onet: ModelHandle, pyramid: Pyramid, refined: readonly Scored[], cascade: CascadeSettings, watch: Stopwatch): Promise<OnetCandidate[]> {
     watch.start();
     const threshold = this.options.thresholds[2];
     const cands: OnetCandidate[] = [];
@@ -283,25 +224,25 @@ export class MtcnnDetector implements FaceDetector {
         return true;
       });
     };
-    if (CASCADE.onetLeadersFirst) await leadersFirst(refined, CASCADE.onetNest, meanBox, score);
+    if (cascade.onetLeadersFirst) await leadersFirst(refined, cascade.onetNest, meanBox, score);
     else await score(refined.map((r) => r.box));
     return cands;
   }
 
   /** Stage 3b: regress the O-Net crops that passed, final NMS, score-weighted vote of boxes and landmarks. */
-  async #output(onet: ModelHandle, pyramid: Pyramid, cands: readonly OnetCandidate[], image: RgbImage, watch: Stopwatch): Promise<DetectedFace[]> {
+  async #output(onet: ModelHandle, pyramid: Pyramid, cands: readonly OnetCandidate[], image: RgbImage, cascade: CascadeSettings, watch: Stopwatch): Promise<DetectedFace[]> {
     watch.start();
     const regressedCands = cands.map((c) => ({ ...c, box: regressed(c) }));
-    const final = nms(regressedCands, CASCADE.nmsFinal, 'min');
+    const final = nms(regressedCands, cascade.nmsFinal, 'min');
     watch.lap('nms');
     // Score-weighted mean of the box and landmarks of every O-Net crop that found this face:
-    // steadier from frame to frame than the single best crop's (see CASCADE.vote).
+    // steadier from frame to frame than the single best crop's (see DEFAULT_CASCADE.vote).
     const voted = final.map((f) => {
-      if (!CASCADE.vote) return { box: f.box, points: f.points };
+      if (!cascade.vote) return { box: f.box, points: f.points };
       let [x1, y1, x2, y2, w] = [0, 0, 0, 0, 0];
       const points = new Float64Array(10);
       for (const c of regressedCands) {
-        if (c !== f && iou(c.box, f.box) < CASCADE.voteIou) continue;
+        if (c !== f && iou(c.box, f.box) < cascade.voteIou) continue;
         x1 += c.box.x * c.score;
         y1 += c.box.y * c.score;
         x2 += (c.box.x + c.box.width) * c.score;
@@ -309,11 +250,11 @@ export class MtcnnDetector implements FaceDetector {
         for (let k = 0; k < 10; k++) points[k] = points[k]! + c.points[k]! * c.score;
         w += c.score;
       }
-      const box = CASCADE.voteBoxes ? { x: x1 / w, y: y1 / w, width: (x2 - x1) / w, height: (y2 - y1) / w } : f.box;
+      const box = cascade.voteBoxes ? { x: x1 / w, y: y1 / w, width: (x2 - x1) / w, height: (y2 - y1) / w } : f.box;
       return { box, points: points.map((v) => v / w) };
     });
     const points = voted.map((v) => v.points);
-    if (CASCADE.mirror && final.length) {
+    if (cascade.mirror && final.length) {
       const inputs = final.map((f) => cands[regressedCands.indexOf(f)]!.box);
       const m = await this.#runCrops(onet, pyramid, inputs, 48, ['landmarks'], watch, 'onet', true);
       final.forEach((_, i) => {
@@ -332,6 +273,8 @@ export class MtcnnDetector implements FaceDetector {
 
   async dispose(): Promise<void> {
     this.#disposed = true;
+    // Later calls fail with DISPOSED; the nets go once a call in progress has finished.
+    await this.#calls.close(disposedError);
     const nets = this.#nets;
     this.#nets = undefined;
     if (nets) await Promise.all([nets.pnet.release(), nets.rnet.release(), nets.onet.release()]);
@@ -450,24 +393,7 @@ function cropSource(pyramid: Pyramid, box: Box, size: number): { image: RgbImage
   return { image: best.image, at: best.at, box: { x: box.x * best.sx, y: box.y * best.sy, width: box.width * best.sx, height: box.height * best.sy } };
 }
 
-function checkImage(image: RgbImage): void {
-  const ok =
-    typeof image === 'object' &&
-    image !== null &&
-    image.data instanceof Uint8Array &&
-    Number.isInteger(image.width) &&
-    Number.isInteger(image.height) &&
-    image.width >= 0 &&
-    image.height >= 0 &&
-    image.channels === 3 &&
-    image.data.length === image.width * image.height * 3;
-  if (!ok) {
-    throw new FaceAttrError(
-      'INVALID_INPUT',
-      'mtcnn.detect() needs an RgbImage {data: Uint8Array of width*height*3 bytes, width, height, channels: 3}; convert other inputs with toRgbImage() from @faceattr/core.',
-    );
-  }
-}
+const disposedError = (): FaceAttrError => new FaceAttrError('DISPOSED', 'This mtcnn detector was disposed; create a new one with mtcnn().');
 
 /** Creates the MTCNN face detector. Options are checked now (INVALID_OPTIONS). */
 export function mtcnn(options: MtcnnOptions = {}): MtcnnDetector {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModelContext, createPipeline } from '@faceattr/core';
 import { tfjsBackend, type TfjsBackend } from '@faceattr/backend-tfjs';
+import { cropResize, frame640 } from '../test/support.js';
 import { mtcnn, type MtcnnDetector } from './detector.js';
-import { cropResize, frame640, pluginContext } from './test-support.js';
+import { recordTimings } from './instrument.js';
 
 let backend: TfjsBackend;
 let rgb: MtcnnDetector;
@@ -10,7 +12,7 @@ beforeAll(async () => {
   backend = tfjsBackend({ runtime: 'wasm' });
   await backend.init();
   rgb = mtcnn();
-  await rgb.load(pluginContext(backend));
+  await rgb.load(createModelContext(backend));
 });
 
 afterAll(async () => {
@@ -24,11 +26,12 @@ describe('mtcnn on a video-sized frame', () => {
     // loaded 2-core CI machine; every stage still runs on every call.
     const frame = cropResize(await frame640(), { x: 0, y: 0, width: 640, height: 480 }, 320, 240);
     const det = mtcnn({ minFaceSize: 30 });
-    await det.load(pluginContext(backend));
+    await det.load(createModelContext(backend));
+    const timings = recordTimings(det);
     const first = await det.detect(frame);
     expect(first.length).toBe(3);
-    expect(det.lastTimings.rnet).toBeGreaterThan(0);
-    expect(det.lastTimings.onet).toBeGreaterThan(0);
+    expect(timings.last().rnet).toBeGreaterThan(0);
+    expect(timings.last().onet).toBeGreaterThan(0);
     const tensors = backend.memory().tensors;
     for (let i = 0; i < 199; i++) {
       const again = await det.detect(frame);
@@ -40,20 +43,22 @@ describe('mtcnn on a video-sized frame', () => {
     expect(backend.memory().models).toBe(models - 3);
   });
 
-  it('honours maxFaces and minScore, best faces first', async () => {
+  it('returns every face, best first; through a pipeline, its maxFaces and minScore apply', async () => {
     const frame = await frame640();
     const all = await rgb.detect(frame);
     expect(all.length).toBe(3);
-    const top = await rgb.detect(frame, { maxFaces: 2 });
-    expect(top).toEqual(all.slice(0, 2));
-    const capped = mtcnn({ maxFaces: 1 });
-    await capped.load(pluginContext(backend));
-    expect(await capped.detect(frame)).toEqual(all.slice(0, 1));
-    await capped.dispose();
-    const cut = (all[1]!.score + all[2]!.score) / 2;
-    const strict = await rgb.detect(frame, { minScore: cut });
-    expect(strict.every((f) => f.score >= cut)).toBe(true);
-    if (all[1]!.score > all[2]!.score) expect(strict.length).toBe(2);
+    expect(all.map((f) => f.score)).toEqual([...all.map((f) => f.score)].sort((a, b) => b - a));
+    const pipeline = await createPipeline({ backend: tfjsBackend({ runtime: 'wasm' }), detector: mtcnn(), attributeModel: null, attributes: [] });
+    try {
+      const boxes = (faces: readonly { box: unknown; score: number }[]) => faces.map(({ box, score }) => ({ box, score }));
+      expect(boxes(await pipeline.detect(frame, { maxFaces: 2 }))).toEqual(boxes(all.slice(0, 2)));
+      const cut = (all[1]!.score + all[2]!.score) / 2;
+      const strict = await pipeline.detect(frame, { minScore: cut });
+      expect(strict.every((f) => f.score >= cut)).toBe(true);
+      if (all[1]!.score > all[2]!.score) expect(strict.length).toBe(2);
+    } finally {
+      await pipeline.dispose();
+    }
   });
 });
 
@@ -61,7 +66,7 @@ describe('mtcnn below the 12 px window', () => {
   it('finds ~10 px faces when minFaceSize < 12 (the pyramid upsamples the image)', async () => {
     const tiny = cropResize(await frame640(), { x: 0, y: 0, width: 640, height: 480 }, 96, 72);
     const det = mtcnn({ minFaceSize: 6 });
-    await det.load(pluginContext(backend));
+    await det.load(createModelContext(backend));
     const faces = await det.detect(tiny);
     await det.dispose();
     expect(faces.length).toBe(3);
@@ -73,7 +78,7 @@ describe('mtcnn pyramid engines and concurrent calls', () => {
   it('the WebAssembly pyramid (default here) and the JS one find the same faces', async () => {
     expect(rgb.pyramidEngine).toBe('wasm');
     const js = mtcnn({ pyramid: 'js' });
-    await js.load(pluginContext(backend));
+    await js.load(createModelContext(backend));
     expect(js.pyramidEngine).toBe('js');
     const frame = await frame640();
     const a = await rgb.detect(frame);

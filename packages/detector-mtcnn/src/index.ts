@@ -5,7 +5,6 @@
  * @packageDocumentation
  */
 export { MtcnnDetector, mtcnn } from './detector.js';
-export type { MtcnnTimings } from './detector.js';
 export { DEFAULT_MTCNN_OPTIONS, resolveMtcnnOptions } from './options.js';
 export type { MtcnnOptions, ResolvedMtcnnOptions } from './options.js';
 export { pyramidLevels } from './pyramid.js';

@@ -1,16 +1,15 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alignmentError, arrayToLandmarks, type Point } from '@faceattr/core';
-import { decodeImage } from '@faceattr/core/node';
+import { alignmentError, arrayToLandmarks, createModelContext, type Point } from '@faceattr/core';
 import { tfjsBackend, type TfjsBackend } from '@faceattr/backend-tfjs';
+import { hasUtkface, UTKFACE_DIR, utkfaceRows } from '@faceattr/test-support';
+import { FaceMesh, frameOffsets, hasFaceMesh, MESH_DIR } from '../test/face-mesh-reference.js';
+import { loadChip, padChip } from '../test/support.js';
 import { mtcnn, type MtcnnDetector } from './detector.js';
-import { FaceMesh, frameOffsets, hasFaceMesh, MESH_DIR } from './face-mesh-reference.js';
-import { hasUtkface, padChip, pluginContext, UTKFACE_DIR, utkfaceRows } from './test-support.js';
 
 const PAD = 60;
 const N = 40;
 const ready = hasUtkface() && hasFaceMesh();
-if (!ready) console.warn(`Skipping the landmark reference test: needs UTKFace (${UTKFACE_DIR}) and FaceMesh (${MESH_DIR}, devDependency @vladmandic/human).`);
+if (!ready) console.warn(`Skipping the landmark reference test: needs UTKFace (labels.csv + images/ in ${UTKFACE_DIR}) and FaceMesh (${MESH_DIR}, devDependency @vladmandic/human).`);
 
 const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 const meanPoints = (ps: readonly Point[][]): Point[] => ps[0]!.map((_, k) => ({ x: mean(ps.map((p) => p[k]!.x)), y: mean(ps.map((p) => p[k]!.y)) }));
@@ -28,7 +27,7 @@ describe.skipIf(!ready)('mtcnn landmarks against FaceMesh on UTKFace chips', () 
     backend = tfjsBackend({ runtime: 'wasm' });
     await backend.init();
     det = mtcnn();
-    await det.load(pluginContext(backend));
+    await det.load(createModelContext(backend));
     mesh = await FaceMesh.load();
   });
   afterAll(async () => {
@@ -42,7 +41,7 @@ describe.skipIf(!ready)('mtcnn landmarks against FaceMesh on UTKFace chips', () 
     const step = Math.floor(rows.length / N);
     const out: { mtcnn: Point[]; mesh: Point[] }[] = [];
     for (let i = 0; i < N; i++) {
-      const chip = await decodeImage(join(UTKFACE_DIR, 'images', rows[i * step + 3]!.file));
+      const chip = await loadChip(rows[i * step + 3]!.file);
       const l = (await det.detect(padChip(chip, 200 + 2 * PAD, PAD, PAD)))[0]?.landmarks;
       const ref = mesh.onChip(chip);
       // Every chip holds one face: the mesh must see it (its flag is ~1e-5 on a non-face).

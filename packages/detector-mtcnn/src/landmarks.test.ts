@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alignmentError, type Landmarks5, type Point } from '@faceattr/core';
-import { decodeImage } from '@faceattr/core/node';
+import { alignmentError, createModelContext, type Landmarks5, type Point } from '@faceattr/core';
 import { tfjsBackend, type TfjsBackend } from '@faceattr/backend-tfjs';
+import { hasUtkface, UTKFACE_DIR, utkfaceRows } from '@faceattr/test-support';
+import { loadChip, padChip } from '../test/support.js';
 import { mtcnn, type MtcnnDetector } from './detector.js';
-import { hasUtkface, padChip, pluginContext, UTKFACE_DIR, utkfaceRows } from './test-support.js';
 import { UTKFACE_TEMPLATE_200 } from './utkface-template.js';
 
 const PAD = 60;
@@ -12,7 +11,7 @@ const CANVAS = 320;
 const N = 50;
 
 if (!hasUtkface()) {
-  console.warn(`Skipping the UTKFace landmark tests: ${UTKFACE_DIR} (labels.csv + images/) is not present.`);
+  console.warn(`Skipping the UTKFace landmark tests: UTKFace (labels.csv + images/) is not in ${UTKFACE_DIR}.`);
 }
 
 describe.skipIf(!hasUtkface())('mtcnn landmarks on UTKFace aligned chips (val split)', () => {
@@ -22,7 +21,7 @@ describe.skipIf(!hasUtkface())('mtcnn landmarks on UTKFace aligned chips (val sp
     backend = tfjsBackend({ runtime: 'wasm' });
     await backend.init();
     det = mtcnn();
-    await det.load(pluginContext(backend));
+    await det.load(createModelContext(backend));
   });
   afterAll(async () => {
     await det?.dispose();
@@ -35,7 +34,7 @@ describe.skipIf(!hasUtkface())('mtcnn landmarks on UTKFace aligned chips (val sp
     const points: Point[][] = [];
     let extra = 0;
     for (let i = 0; i < N; i++) {
-      const chip = await decodeImage(join(UTKFACE_DIR, 'images', rows[i * step]!.file));
+      const chip = await loadChip(rows[i * step]!.file);
       expect([chip.width, chip.height]).toEqual([200, 200]);
       const faces = await det.detect(padChip(chip, CANVAS, PAD, PAD));
       if (faces.length === 0) continue;
@@ -59,8 +58,8 @@ describe.skipIf(!hasUtkface())('mtcnn landmarks on UTKFace aligned chips (val sp
     for (let k = 0; k < 5; k++) expect(Math.hypot(mean[k]!.x - t[k]!.x, mean[k]!.y - t[k]!.y) / iod).toBeLessThan(0.05);
     expect(alignmentError(asLandmarks(mean), t)).toBeLessThan(0.02);
 
-    // Per face, after the best similarity fit. Measured 0.0648 IOD on these 50 chips (0.065 for
-    // the detector before issue #3's speed work, bench/landmarks.ts): above 5% because the faces
+    // Per face, after the best similarity fit. Measured 0.0648 IOD on these 50 chips (bench/landmarks.ts;
+    // 0.065 before issue #3's speed work): above 5% because the faces
     // themselves differ from one template; FaceMesh sits as far from its own template, while
     // MTCNN agrees with FaceMesh within 0.035 (landmarks-reference.test.ts, docs/detectors.md).
     const errors = points.map((p) => alignmentError(asLandmarks(p), t));

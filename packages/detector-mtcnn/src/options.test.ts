@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectors, FaceAttrError, type RgbImage } from '@faceattr/core';
+import { createModelContext, detectors, FaceAttrError, type RgbImage } from '@faceattr/core';
 import { tfjsBackend, type TfjsBackend } from '@faceattr/backend-tfjs';
 import { areaResize } from './area-resize.js';
 import { mtcnn } from './detector.js';
 import { DEFAULT_MTCNN_OPTIONS } from './options.js';
 import { pyramidLevels } from './pyramid.js';
-import { pluginContext } from './test-support.js';
 
 function error(f: () => unknown): FaceAttrError {
   try {
@@ -46,8 +45,6 @@ describe('mtcnn options', () => {
     [{ scaleFactor: 0 }, 'scaleFactor'],
     [{ thresholds: [0.6, 0.7] }, 'thresholds'],
     [{ thresholds: [0.6, 0.7, 1.5] }, 'thresholds'],
-    [{ maxFaces: 0 }, 'maxFaces'],
-    [{ maxFaces: 2.5 }, 'maxFaces'],
     [{ channelOrder: 'rgb' }, 'channelOrder'],
     [{ pyramid: 'gpu' }, 'pyramid'],
     [{ minFacesize: 20 }, 'minFacesize'],
@@ -55,6 +52,12 @@ describe('mtcnn options', () => {
     const e = error(() => mtcnn(opts as never));
     expect(e.code).toBe('INVALID_OPTIONS');
     expect(e.message).toContain(name);
+  });
+
+  it.each(['maxFaces', 'minScore'])('rejects %s, a pipeline option, saying to pass it to createPipeline', (name) => {
+    const e = error(() => mtcnn({ [name]: 1 } as never));
+    expect(e.code).toBe('INVALID_OPTIONS');
+    expect(e.message).toContain(`use createPipeline({ ${name} })`);
   });
 
   it('rejects a non-object', () => {
@@ -110,8 +113,8 @@ describe('mtcnn edge cases', () => {
 
   it('returns [] for images too small to hold a face, and for a blank one', async () => {
     const d = mtcnn();
-    await d.load(pluginContext(backend));
-    for (const [w, h] of [[1, 1], [0, 0], [11, 11], [19, 300]] as const) {
+    await d.load(createModelContext(backend));
+    for (const [w, h] of [[1, 1], [11, 11], [19, 300]] as const) {
       expect(await d.detect(gray(w, h))).toEqual([]);
     }
     // Big enough for one pyramid level, but nothing there.
@@ -119,24 +122,25 @@ describe('mtcnn edge cases', () => {
     await d.dispose();
   });
 
-  it('rejects a malformed image with INVALID_INPUT', async () => {
+  it('checks images with core toRgbImage: malformed or empty ones are INVALID_INPUT, as through a pipeline', async () => {
     const d = mtcnn();
-    await d.load(pluginContext(backend));
+    await d.load(createModelContext(backend));
     const e = await rejection(d.detect({ data: new Uint8Array(10), width: 4, height: 4, channels: 3 }));
     expect(e.code).toBe('INVALID_INPUT');
-    expect(e.message).toContain('toRgbImage');
+    expect(e.message).toContain('4x4x3 needs 48');
+    expect((await rejection(d.detect(gray(0, 0)))).code).toBe('INVALID_INPUT');
     await d.dispose();
   });
 
   it('says what to do before load() and after dispose()', async () => {
     const d = mtcnn();
     expect((await rejection(d.detect(gray(32, 32)))).code).toBe('DETECTOR_UNAVAILABLE');
-    await d.load(pluginContext(backend));
+    await d.load(createModelContext(backend));
     const before = backend.memory().models;
     await d.dispose();
     expect(backend.memory().models).toBe(before - 3);
     expect((await rejection(d.detect(gray(32, 32)))).code).toBe('DISPOSED');
-    expect((await rejection(d.load(pluginContext(backend)))).code).toBe('DISPOSED');
+    expect((await rejection(d.load(createModelContext(backend)))).code).toBe('DISPOSED');
   });
 
   it('registers as "mtcnn" through the register entry', async () => {

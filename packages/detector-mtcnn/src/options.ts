@@ -17,8 +17,6 @@ export interface MtcnnOptions {
    * results; on tightly cropped UTKFace chips it misses 1 more in 400 (docs/detectors.md).
    */
   thresholds?: readonly [number, number, number];
-  /** Keep at most this many faces (highest scores). Default: all. */
-  maxFaces?: number;
   /**
    * Channel order fed to the nets. Default 'RGB', the order measured to score real faces higher
    * (see the detector tests); 'BGR' exists to reproduce that measurement.
@@ -37,7 +35,6 @@ export interface ResolvedMtcnnOptions {
   minFaceSize: number;
   scaleFactor: number;
   thresholds: readonly [number, number, number];
-  maxFaces: number;
   channelOrder: 'RGB' | 'BGR';
   pyramid: 'auto' | 'wasm' | 'js';
 }
@@ -46,12 +43,13 @@ export const DEFAULT_MTCNN_OPTIONS: ResolvedMtcnnOptions = {
   minFaceSize: 40,
   scaleFactor: 0.709,
   thresholds: [0.8, 0.7, 0.7],
-  maxFaces: Infinity,
   channelOrder: 'RGB',
   pyramid: 'auto',
 };
 
-const KNOWN = new Set(['minFaceSize', 'scaleFactor', 'thresholds', 'maxFaces', 'channelOrder', 'pyramid']);
+const KNOWN = new Set(['minFaceSize', 'scaleFactor', 'thresholds', 'channelOrder', 'pyramid']);
+/** Filters of the pipeline's results: it owns them, so a detector does not take them too. */
+const PIPELINE_OWNED = new Set(['maxFaces', 'minScore']);
 
 function bad(message: string): FaceAttrError {
   return new FaceAttrError('INVALID_OPTIONS', `mtcnn: ${message}`);
@@ -64,6 +62,7 @@ export function resolveMtcnnOptions(options: unknown = {}): ResolvedMtcnnOptions
   }
   const o = options as Record<string, unknown>;
   for (const k of Object.keys(o)) {
+    if (PIPELINE_OWNED.has(k)) throw bad(`unknown option "${k}": the pipeline filters faces; use createPipeline({ ${k} }) or pipeline.detect(image, { ${k} }).`);
     if (!KNOWN.has(k)) throw bad(`unknown option "${k}"; the options are ${[...KNOWN].join(', ')}.`);
   }
   const r = { ...DEFAULT_MTCNN_OPTIONS };
@@ -85,11 +84,6 @@ export function resolveMtcnnOptions(options: unknown = {}): ResolvedMtcnnOptions
       throw bad(`"thresholds" must be three numbers in [0, 1] for P-Net, R-Net and O-Net (default [0.8, 0.7, 0.7]), got ${JSON.stringify(v)}.`);
     }
     r.thresholds = [v[0], v[1], v[2]] as [number, number, number];
-  }
-  if (o['maxFaces'] !== undefined) {
-    const v = o['maxFaces'];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw bad(`"maxFaces" must be a positive integer, got ${JSON.stringify(v)}.`);
-    r.maxFaces = v;
   }
   if (o['channelOrder'] !== undefined) {
     const v = o['channelOrder'];

@@ -4,7 +4,7 @@ import { areaResize } from './area-resize.js';
 import { CropSampler } from './crop.js';
 import { halve, PyramidBuilder, toTransposedTensor } from './pyramid-images.js';
 import { pyramidLevels } from './pyramid.js';
-import { frame640 } from './test-support.js';
+import { frame640 } from '../test/support.js';
 
 const input = { mean: 127.5, inv: 1 / 128, bgr: false };
 

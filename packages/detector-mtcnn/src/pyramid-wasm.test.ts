@@ -5,7 +5,7 @@ import { CropSampler } from './crop.js';
 import { PyramidBuilder } from './pyramid-images.js';
 import { loadPyramidWasm } from './pyramid-wasm.js';
 import { pyramidLevels } from './pyramid.js';
-import { frame640, loadDemo } from './test-support.js';
+import { frame640, loadDemo } from '../test/support.js';
 
 const script = fileURLToPath(new URL('../scripts/build-wasm.mjs', import.meta.url));
 const generated = fileURLToPath(new URL('./wasm/pyramid-wasm.ts', import.meta.url));

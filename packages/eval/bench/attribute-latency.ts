@@ -14,13 +14,12 @@ import { tfjsBackend } from '@faceattr/backend-tfjs';
 import { onnxBackend } from '@faceattr/backend-onnx';
 import { mtcnn } from '@faceattr/detector-mtcnn';
 import { faceAttributes, type FaceAttributes } from '@faceattr/attributes';
-import { assetsDir } from '@faceattr/test-support';
+import { assetsDir, demoPhoto } from '@faceattr/test-support';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
 const RUNS = 30;
 const WARMUP = 3;
 
-const image = await decodeImage(join(ROOT, 'node_modules', '@vladmandic', 'face-api', 'demo', 'sample1.jpg'));
+const image = await decodeImage(demoPhoto(1));
 const finder = await createPipeline({ backend: onnxBackend(), detector: mtcnn(), attributeModel: null, attributes: [] });
 const face: Landmarks5 = (await finder.detect(image))[0]!.landmarks;
 await finder.dispose();

@@ -114,8 +114,8 @@ console.log(`train ${train.n} embeddings (with mirrors), val ${val.n}, dim ${dim
 // Standardisation from train only; folded into the first layers when exporting.
 const mu = new Float32Array(dim);
 const sd = new Float32Array(dim);
-for (let i = 0; i < train.n; i++) for (let d = 0; d < dim; d++) mu[d] += train.x[i * dim + d]! / train.n;
-for (let i = 0; i < train.n; i++) for (let d = 0; d < dim; d++) sd[d] += (train.x[i * dim + d]! - mu[d]!) ** 2 / train.n;
+for (let i = 0; i < train.n; i++) for (let d = 0; d < dim; d++) mu[d]! += train.x[i * dim + d]! / train.n;
+for (let i = 0; i < train.n; i++) for (let d = 0; d < dim; d++) sd[d]! += (train.x[i * dim + d]! - mu[d]!) ** 2 / train.n;
 for (let d = 0; d < dim; d++) sd[d] = Math.sqrt(sd[d]!) + 1e-6;
 const standardise = (x: Float32Array, n: number) => {
   const out = new Float32Array(x.length);
@@ -232,7 +232,7 @@ const fold = (W: tf.Variable, B: tf.Variable) => {
   for (let d = 0; d < dim; d++) {
     for (let o = 0; o < out; o++) {
       w2[d * out + o] = w[d * out + o]! / sd[d]!;
-      b[o] -= (mu[d]! / sd[d]!) * w[d * out + o]!;
+      b[o]! -= (mu[d]! / sd[d]!) * w[d * out + o]!;
     }
   }
   return { w: w2, b };

@@ -4,7 +4,11 @@
  * core live in `@faceattr/core/testing`.
  * @packageDocumentation
  */
-export { REPO_ROOT, SHARED_DIR, DEMO_DIR, demoPhoto, assetsDir, builtAsset } from './paths.js';
+export { REPO_ROOT, SHARED_DIR, DEMO_DIR, demoPhoto, assetsDir, builtAsset, builtAssetDirs } from './paths.js';
 export { UTKFACE_DIR, hasUtkface, utkfaceRows } from './utkface.js';
 export type { UtkfaceRow } from './utkface.js';
 export { rng } from './rng.js';
+export { demoFaces } from './demo-faces.js';
+export type { DemoFaces, Rect } from './demo-faces.js';
+export { syntheticScenes } from './scenes.js';
+export type { SceneBackground, SceneImage, SceneImageOps, SceneOptions, SyntheticScene } from './scenes.js';

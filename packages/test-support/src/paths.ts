@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,4 +28,14 @@ export function builtAsset(name: string): string {
     throw new Error(`Model asset ${name} is not built: run \`npm run build\` (npm test runs it first).`);
   }
   return dir;
+}
+
+/** Every built asset folder (one with a manifest.json), sorted by name: new assets are covered without a list. */
+export function builtAssetDirs(): string[] {
+  const root = assetsDir();
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .sort()
+    .map((d) => join(root, d))
+    .filter((d) => existsSync(join(d, 'manifest.json')));
 }

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelManifest } from '@faceattr/core';
 import { buildBlazeface } from './build/blazeface.js';
+import { buildFinetunedDlib } from './build/dlib-finetuned.js';
 import { buildDlibResnet } from './build/dlib-resnet.js';
 import { buildFaceres } from './build/faceres.js';
 import { buildHaarFrontalface } from './build/haar.js';
@@ -22,6 +23,8 @@ const builders: ((root: string) => ModelManifest | undefined)[] = [
   buildMtcnnPnet, buildMtcnnRnet, buildMtcnnOnet,
   buildDlibResnet,
   buildHeads('dlib-resnet-128'),
+  buildFinetunedDlib('dlib-resnet-128-utk'),
+  buildHeads('dlib-resnet-128-utk'),
   buildFaceres,
   buildHeads('faceres-1024'),
   buildHaarFrontalface,

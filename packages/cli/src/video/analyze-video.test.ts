@@ -12,10 +12,9 @@ import { planAnnotations, type AnalyzeResult } from '../analyze.js';
 import { trackColor, type VideoFileResult } from './analyze-video.js';
 import { openVideo, probeVideo, readVideoFrames } from './decode-video.js';
 import { findFfmpeg } from './find-ffmpeg.js';
-import { ffmpegChildren, makePanClip, panFrame, type PanClip } from './test-clip.js';
+import { ffmpegChildren, makePanClip, panFrame, type PanClip } from '../../test/support.js';
+import { demoPhoto as photo } from '@faceattr/test-support';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
-const photo = (n: number) => join(ROOT, 'node_modules', '@vladmandic', 'face-api', 'demo', `sample${n}.jpg`);
 const ffmpeg = await findFfmpeg().catch((e: unknown) => {
   console.warn(`Skipping the video analysis tests: ${String((e as Error).message)}`);
   return undefined;

@@ -7,10 +7,9 @@ import { isFaceAttrError } from '@faceattr/core';
 import { openVideo, parseFfmpegInfo, probeVideo, rateArg, readVideoFrames, runningFfmpeg } from './decode-video.js';
 import { createVideoWriter } from './encode-video.js';
 import { findFfmpeg, type FfmpegBinary } from './find-ffmpeg.js';
-import { ffmpegChildren, makePanClip, panFrame, type PanClip } from './test-clip.js';
+import { ffmpegChildren, makePanClip, panFrame, type PanClip } from '../../test/support.js';
+import { demoPhoto as photo } from '@faceattr/test-support';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
-const photo = (n: number) => join(ROOT, 'node_modules', '@vladmandic', 'face-api', 'demo', `sample${n}.jpg`);
 const ffmpeg = await findFfmpeg().catch((e: unknown) => {
   console.warn(`Skipping the video decode/encode tests: ${String((e as Error).message)}`);
   return undefined;

@@ -38,7 +38,7 @@ export interface DetectCallOptions {
 export const DEFAULT_ATTRIBUTES: readonly AttributeName[] = ['age', 'gender'];
 const KNOWN_ATTRIBUTES = new Set<AttributeName>(['age', 'gender', 'race']);
 
-export function checkAttributes(a: unknown): readonly AttributeName[] {
+function checkAttributes(a: unknown): readonly AttributeName[] {
   if (!Array.isArray(a)) throw new FaceAttrError('INVALID_OPTIONS', `"attributes" must be an array such as ['age', 'gender'], got ${JSON.stringify(a)}.`);
   for (const x of a) {
     if (!KNOWN_ATTRIBUTES.has(x as AttributeName)) {
@@ -48,14 +48,40 @@ export function checkAttributes(a: unknown): readonly AttributeName[] {
   return [...new Set(a as AttributeName[])];
 }
 
-export function checkMinScore(v: unknown): number | undefined {
+function checkMinScore(v: unknown): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new FaceAttrError('INVALID_OPTIONS', `"minScore" must be a number in [0, 1], got ${JSON.stringify(v)}.`);
   return v;
 }
 
-export function checkMaxFaces(v: unknown): number | undefined {
+function checkMaxFaces(v: unknown): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new FaceAttrError('INVALID_OPTIONS', `"maxFaces" must be a positive integer, got ${JSON.stringify(v)}.`);
   return v;
+}
+
+function checkBoolean(name: string, v: unknown): boolean | undefined {
+  if (v === undefined || typeof v === 'boolean') return v;
+  throw new FaceAttrError('INVALID_OPTIONS', `"${name}" must be true or false, got ${JSON.stringify(v)}.`);
+}
+
+/** What one detect() call or tracker runs with: the call's options over the pipeline's. */
+export interface CallSettings {
+  attributes: readonly AttributeName[];
+  returnEmbedding: boolean;
+  minScore: number | undefined;
+  maxFaces: number | undefined;
+}
+
+/** The settings before createPipeline()'s options apply. */
+export const PIPELINE_DEFAULTS: CallSettings = { attributes: DEFAULT_ATTRIBUTES, returnEmbedding: false, minScore: undefined, maxFaces: undefined };
+
+/** Checks the overrides in `o` and applies them over `base` (the pipeline's settings, or {@link PIPELINE_DEFAULTS}). */
+export function callSettings(base: CallSettings, o: DetectCallOptions): CallSettings {
+  return {
+    attributes: o.attributes === undefined ? base.attributes : checkAttributes(o.attributes),
+    returnEmbedding: checkBoolean('returnEmbedding', o.returnEmbedding) ?? base.returnEmbedding,
+    minScore: checkMinScore(o.minScore) ?? base.minScore,
+    maxFaces: checkMaxFaces(o.maxFaces) ?? base.maxFaces,
+  };
 }

@@ -1,11 +1,34 @@
 import { FaceAttrError, describeError, type FaceAttrErrorCode } from '../errors.js';
 
-type Factory<T> = () => T | Promise<T>;
+/** Options a caller passes through {@link PluginRegistry.create} to a plugin's factory; the plugin validates them. */
+export type PluginOptions = Readonly<Record<string, unknown>>;
+
+export type PluginFactory<T> = (options?: PluginOptions) => T | Promise<T>;
+
+/** What pickers and help texts show for an entry. */
+export interface PluginInfo {
+  /** A human name, e.g. "TensorFlow.js WebGL". Default: the entry's name. */
+  label?: string;
+  description?: string;
+  /** Set on an alias (`onnx`): the name it stands for (`onnx-cpu`), so lists can show it once. */
+  aliasOf?: string;
+}
+
+export interface RegisterOptions extends PluginInfo {
+  /** Higher is tried first when no name is given. Default 0. */
+  priority?: number;
+}
+
+/** One registered entry, as {@link PluginRegistry.entries} lists it. */
+export interface PluginEntry extends PluginInfo {
+  readonly name: string;
+  readonly priority: number;
+  readonly label: string;
+}
 
 interface Entry<T> {
-  name: string;
-  priority: number;
-  factory: Factory<T>;
+  info: PluginEntry;
+  factory: PluginFactory<T>;
   /** Set once the factory or init failed here: it is not retried (onnxruntime-common does the same). */
   failure?: unknown;
 }
@@ -24,24 +47,43 @@ export class PluginRegistry<T> {
     readonly init: (instance: T) => Promise<void> = async () => {},
   ) {}
 
-  register(name: string, factory: Factory<T>, priority = 0): void {
+  /** `options`: the priority, or the priority with a label, description and alias target. */
+  register(name: string, factory: PluginFactory<T>, options: number | RegisterOptions = 0): void {
     if (typeof name !== 'string' || !name) throw new FaceAttrError('INVALID_OPTIONS', `A ${this.kind} needs a non-empty name.`);
+    if (typeof factory !== 'function') throw new FaceAttrError('INVALID_OPTIONS', `The ${this.kind} "${name}" needs a factory function.`);
+    const o: RegisterOptions = typeof options === 'number' ? { priority: options } : options;
+    const priority = o.priority ?? 0;
+    if (!Number.isFinite(priority)) throw new FaceAttrError('INVALID_OPTIONS', `The ${this.kind} "${name}" has priority ${priority}; use a finite number.`);
     const existing = this.#entries.get(name);
     // A higher-priority registration wins; the same priority replaces (re-registration in hot reload).
-    if (existing && existing.priority > priority) return;
-    this.#entries.set(name, { name, priority, factory });
+    if (existing && existing.info.priority > priority) return;
+    this.#entries.set(name, { info: { name, priority, label: o.label ?? name, description: o.description, aliasOf: o.aliasOf }, factory });
+  }
+
+  /** Every entry with its label, highest priority first. */
+  entries(): PluginEntry[] {
+    return [...this.#entries.values()].map((e) => ({ ...e.info })).sort((a, b) => b.priority - a.priority);
   }
 
   names(): string[] {
-    return [...this.#entries.values()].sort((a, b) => b.priority - a.priority).map((e) => e.name);
+    return this.entries().map((e) => e.name);
+  }
+
+  get(name: string): PluginEntry | undefined {
+    const e = this.#entries.get(name);
+    return e && { ...e.info };
   }
 
   has(name: string): boolean {
     return this.#entries.has(name);
   }
 
-  /** Creates and initialises an instance by name, or the best available one when `names` is empty. */
-  async create(names?: string | readonly string[]): Promise<{ name: string; instance: T }> {
+  /**
+   * Creates and initialises an instance by name, or the best available one when `names` is empty,
+   * passing `options` to the factory. Failures are remembered only for option-less calls (options
+   * may be what failed, or what fixes it); INVALID_OPTIONS caused by given options is thrown as is.
+   */
+  async create(names?: string | readonly string[], options?: PluginOptions): Promise<{ name: string; instance: T }> {
     const wanted = names === undefined ? this.names() : typeof names === 'string' ? [names] : [...names];
     if (wanted.length === 0) {
       throw new FaceAttrError(
@@ -57,16 +99,17 @@ export class PluginRegistry<T> {
         errors.push(`"${name}": unknown (registered: ${known.length ? known.join(', ') : 'none'})`);
         continue;
       }
-      if (entry.failure !== undefined) {
+      if (options === undefined && entry.failure !== undefined) {
         errors.push(`"${name}": ${describeError(entry.failure)}`);
         continue;
       }
       try {
-        const instance = await entry.factory();
+        const instance = await entry.factory(options);
         await this.init(instance);
         return { name, instance };
       } catch (e) {
-        entry.failure = e;
+        if (options !== undefined && e instanceof FaceAttrError && e.code === 'INVALID_OPTIONS') throw e;
+        if (options === undefined) entry.failure = e;
         errors.push(`"${name}": ${describeError(e)}`);
       }
     }

@@ -88,10 +88,11 @@ class ResNetWriter {
   }
 }
 
-export function buildDlibResnet(root: string): ModelManifest {
-  const groups = JSON.parse(readPinned(MANIFEST_FILE).toString('utf8')) as Parameters<typeof decodeWeightsMap>[0];
-  const bin = readPinned(BIN_FILE);
-  const weights = decodeWeightsMap(groups, new Uint8Array(bin.buffer, bin.byteOffset, bin.byteLength));
+/**
+ * Writes dlib's ResNet topology as a tfjs graph from a weights map named as face-api's
+ * (`<layer>/conv/filters` HWIO, `<layer>/conv/bias`, `<layer>/scale/weights`, `<layer>/scale/biases`, `fc`).
+ */
+export function writeDlibGraph(weights: Map<string, NamedWeight>): GraphDefBuilder {
   const r = new ResNetWriter(weights);
   const g = r.g;
   let x = g.placeholder('input', [-1, DLIB_INPUT_SIZE, DLIB_INPUT_SIZE, 3]);
@@ -117,6 +118,14 @@ export function buildDlibResnet(root: string): ModelManifest {
   const fc = weights.get('fc')!;
   x = g.matMul('fc', x, g.constFloat('fc/weights', fc.shape, fc.data));
   g.identity('embedding', x);
+  return g;
+}
+
+export function buildDlibResnet(root: string): ModelManifest {
+  const groups = JSON.parse(readPinned(MANIFEST_FILE).toString('utf8')) as Parameters<typeof decodeWeightsMap>[0];
+  const bin = readPinned(BIN_FILE);
+  const weights = decodeWeightsMap(groups, new Uint8Array(bin.buffer, bin.byteOffset, bin.byteLength));
+  const g = writeDlibGraph(weights);
   const files = g.files({ generatedBy: 'dlib dlib_face_recognition_resnet_model_v1 weights (via @vladmandic/face-api)', convertedBy: '@faceattr/models build' });
   return writeAsset(
     root,

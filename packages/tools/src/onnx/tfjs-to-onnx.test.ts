@@ -11,11 +11,12 @@ import { loadModelAsset } from '@faceattr/core';
 import { addOnnxArtifact, readTfjsGraph } from './convert-asset.js';
 import { decodeOnnxModel } from './onnx-proto.js';
 import { OnnxConversionError } from './op-context.js';
-import { attr, seeded, TestGraph } from './test-graphs.js';
+import { assetsDir } from '@faceattr/test-support';
+import { attr, seeded, TestGraph } from '../../test/support.js';
 import { decodeTfjsWeights, type TfjsModelJson } from './tfjs-graph.js';
 import { convertTfjsGraph, ONNX_OPSET } from './tfjs-to-onnx.js';
 
-const ASSETS = join(import.meta.dirname, '..', '..', 'assets');
+const ASSETS = assetsDir();
 const BLAZEFACE = join(ASSETS, 'blazeface-back');
 
 // float32 sums in another order differ by rounding proportional to magnitude, so agreement is
@@ -342,13 +343,13 @@ describe('onnx artifact in an asset folder', () => {
   });
 
   it('the CLI converts an asset folder and exits 1 naming a folder it cannot convert', () => {
-    const cli = join(import.meta.dirname, '..', 'tfjs-to-onnx-cli.ts');
+    const cli = join(import.meta.dirname, '..', 'tfjs-to-onnx.ts');
     unlinkSync(join(dir, 'model.onnx'));
-    const ok = spawnSync(process.execPath, ['--import', 'tsx', cli, dir], { encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, ['--conditions=@faceattr/source', '--import', 'tsx', cli, dir], { encoding: 'utf8' });
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/model\.onnx \d+ bytes/);
     expect(existsSync(join(dir, 'model.onnx'))).toBe(true);
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', cli, join(dir, 'no-such-model')], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, ['--conditions=@faceattr/source', '--import', 'tsx', cli, join(dir, 'no-such-model')], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('no-such-model');
   });

@@ -1,33 +1,18 @@
-/** Helpers for this package's tests (not exported from the package). */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cropResizeToTensor, iou, loadModelAsset, type Box, type DetectedFace, type InferenceBackend, type PluginContext, type RgbImage } from '@faceattr/core';
+/** This package's test and bench helpers (not exported): demo photos, a 640x480 frame, face matching, UTKFace chips, scene ops. */
+import { join } from 'node:path';
+import { cropResizeToTensor, iou, type Box, type DetectedFace, type RgbImage } from '@faceattr/core';
 import { decodeImage } from '@faceattr/core/node';
+import { DEMO_DIR, UTKFACE_DIR, type SceneImageOps } from '@faceattr/test-support';
+import { areaResize } from '../src/area-resize.js';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const DEMO_DIR = join(REPO_ROOT, 'node_modules', '@vladmandic', 'face-api', 'demo');
-export const UTKFACE_DIR = '/work/shared/datasets/utkface';
-
-export interface DemoFixture {
-  samples: { file: string; faces: Box[] }[];
-}
-
-export function demoFixture(): DemoFixture {
-  return JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'demo-faces.json'), 'utf8')) as DemoFixture;
-}
-
+/** A demo photo by file name (`sample1.jpg` .. `sample6.jpg`). */
 export function loadDemo(file: string): Promise<RgbImage> {
   return decodeImage(join(DEMO_DIR, file));
 }
 
-/** What a pipeline gives a plugin, minus the pipeline: assets from their packaged location. */
-export function pluginContext(backend: InferenceBackend): PluginContext {
-  return {
-    backend,
-    loadModel: async (_name, source) => backend.loadModel(await loadModelAsset(source(), backend.artifact)),
-    loadAsset: (_name, artifact, source) => loadModelAsset(source(), artifact),
-  };
+/** A UTKFace chip (200x200, aligned) by file name. */
+export function loadChip(file: string, dir = UTKFACE_DIR): Promise<RgbImage> {
+  return decodeImage(join(dir, 'images', file));
 }
 
 /**
@@ -67,22 +52,12 @@ export async function frame640(): Promise<RgbImage> {
   return cropResize(img, { x: (img.width - w) / 2, y: (img.height - h) / 2, width: w, height: h }, 640, 480);
 }
 
-export const hasUtkface = (): boolean => existsSync(join(UTKFACE_DIR, 'labels.csv')) && existsSync(join(UTKFACE_DIR, 'images'));
-
-/** UTKFace rows of one split, in labels.csv order. */
-export function utkfaceRows(split: 'train' | 'val'): { file: string; age: number; gender: number; race: number }[] {
-  return readFileSync(join(UTKFACE_DIR, 'labels.csv'), 'utf8')
-    .trim()
-    .split(/\r?\n/)
-    .slice(1)
-    .map((l) => l.trim().split(','))
-    .filter((r) => r[4] === split)
-    .map((r) => ({ file: r[0]!, age: Number(r[1]), gender: Number(r[2]), race: Number(r[3]) }));
-}
-
 /** Pastes `chip` at (x, y) into a `size`x`size` canvas of flat gray. */
 export function padChip(chip: RgbImage, size: number, x: number, y: number): RgbImage {
   const data = new Uint8Array(size * size * 3).fill(128);
   for (let r = 0; r < chip.height; r++) data.set(chip.data.subarray(r * chip.width * 3, (r + 1) * chip.width * 3), ((r + y) * size + x) * 3);
   return { data, width: size, height: size, channels: 3 };
 }
+
+/** What the shared synthetic scenes (@faceattr/test-support) decode and resample with: chips area-resized, as the bench has always pasted them. */
+export const sceneOps: SceneImageOps = { decode: decodeImage, resize: areaResize, crop: cropResizeToTensor };

@@ -1,9 +1,9 @@
-// Test helper (not exported from the package): a video with a known motion, made from a still photo.
+// This package's test helpers (not exported): a video with a known motion, made from a still photo.
 import { readdirSync, readFileSync } from 'node:fs';
 import { resizeImage, type RgbImage } from '@faceattr/core';
 import { decodeImage } from '@faceattr/core/node';
-import { createVideoWriter } from './encode-video.js';
-import type { FfmpegBinary } from './find-ffmpeg.js';
+import { createVideoWriter } from '../src/video/encode-video.js';
+import type { FfmpegBinary } from '../src/video/find-ffmpeg.js';
 
 export interface PanClip {
   /** Photo scaled to `sceneWidth`. */

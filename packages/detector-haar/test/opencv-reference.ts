@@ -1,6 +1,6 @@
 /**
- * OpenCV (@techstark/opencv-js 4.5.2, WebAssembly) as the reference our evaluator must match.
- * Test and bench use only; nothing in the package imports this at run time.
+ * OpenCV (@techstark/opencv-js 4.5.2, WebAssembly) as the reference our evaluator must match, for
+ * this package's tests and bench (not exported); a file of its own, as it is the reference, not a helper.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,23 +1,8 @@
-/** Real-photo inputs for any asset, built from its manifest (tests and the benchmark share them). */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { cropResizeToTensor, type ModelManifest, type TensorData, type TensorSpec } from '@faceattr/core';
-import { decodeImage } from '@faceattr/core/node';
-
-export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
-export const ASSETS = join(REPO_ROOT, 'packages', 'models', 'assets');
-export const BLAZEFACE = join(ASSETS, 'blazeface-back');
-const PHOTO = join(REPO_ROOT, 'node_modules', '@vladmandic', 'face-api', 'demo', 'sample1.jpg');
-
-/** Shipped asset folders whose manifest lists a tfjs-graph artifact (found at run time, so new assets are covered). */
-export function tfjsGraphAssets(): { dir: string; manifest: ModelManifest }[] {
-  if (!existsSync(ASSETS)) return [];
-  return readdirSync(ASSETS)
-    .sort()
-    .filter((d) => existsSync(join(ASSETS, d, 'manifest.json')))
-    .map((d) => ({ dir: join(ASSETS, d), manifest: JSON.parse(readFileSync(join(ASSETS, d, 'manifest.json'), 'utf8')) as ModelManifest }))
-    .filter((a) => a.manifest.artifacts['tfjs-graph'] !== undefined);
-}
+/** Inputs for any model asset, built from its manifest and a real photo (backend tests, parity tests and benches share them). */
+import type { RgbImage } from '../image/image-types.js';
+import { cropResizeToTensor } from '../image/sample.js';
+import type { ModelManifest, TensorSpec } from '../model/manifest.js';
+import type { TensorData } from '../plugins.js';
 
 /** Free (null) dims get these sizes: batch 2 (so batching is exercised), images 48 high x 64 wide. */
 function concreteShape(spec: TensorSpec): number[] {
@@ -26,11 +11,10 @@ function concreteShape(spec: TensorSpec): number[] {
 }
 
 /**
- * Feeds for every input of a manifest: image inputs ([N, H, W, 3]) get crops of a real photo
+ * Feeds for every input of a manifest: image inputs ([N, H, W, 3]) get crops of `img` (a real photo)
  * (different crops per batch item), normalised as the manifest says; other inputs get a ramp.
  */
-export async function manifestFeeds(manifest: ModelManifest): Promise<Record<string, TensorData>> {
-  const img = await decodeImage(PHOTO);
+export function manifestFeeds(manifest: Pick<ModelManifest, 'inputs'>, img: RgbImage): Record<string, TensorData> {
   const feeds: Record<string, TensorData> = {};
   for (const spec of manifest.inputs) {
     const shape = concreteShape(spec);
@@ -58,12 +42,6 @@ export async function manifestFeeds(manifest: ModelManifest): Promise<Record<str
     feeds[spec.name] = { data, shape };
   }
   return feeds;
-}
-
-/** BlazeFace's input: the photo centre-cropped to 256x256, x/127.5 - 1. */
-export async function blazefaceFeeds(): Promise<Record<string, TensorData>> {
-  const manifest = JSON.parse(readFileSync(join(BLAZEFACE, 'manifest.json'), 'utf8')) as ModelManifest;
-  return manifestFeeds(manifest);
 }
 
 // float32 sums in a different order (another runtime's kernels) differ by rounding that grows

@@ -1,10 +1,10 @@
 /**
- * An independent landmark reference for tests and benches (not exported from the package):
+ * An independent landmark reference for this package's tests and benches (not exported):
  * MediaPipe FaceMesh (468 points) as shipped in the devDependency @vladmandic/human@3.3.6,
  * models/facemesh.{json,bin}, loaded as data with tfjs (run tfjsBackend().init() first).
  * Five points from the mesh: each eye's contour ring centre, the nose tip (1; 4 also offered)
  * and the mouth corners (61, 291). Used by bench/landmarks-reference.ts and
- * src/landmarks-reference.test.ts.
+ * src/landmarks-reference.test.ts; a file of its own so other tests do not load tfjs-converter.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { applyAffine, estimateSimilarity, resizeImage, type Affine, type Point, type RgbImage } from '@faceattr/core';
-import { padChip, REPO_ROOT } from './test-support.js';
+import { REPO_ROOT } from '@faceattr/test-support';
+import { padChip } from './support.js';
 
 export const MESH_DIR = join(REPO_ROOT, 'node_modules', '@vladmandic', 'human', 'models');
 export const MESH_SHA256 = {

@@ -1,5 +1,6 @@
-/** Builds small tfjs graph models in memory, for the converter's tests. */
-import type { TfAttrValue, TfjsModelJson, TfNode } from './tfjs-graph.js';
+/** This package's test helpers: small tfjs graph models built in memory, for the converter's tests. */
+import { rng } from '@faceattr/test-support';
+import type { TfAttrValue, TfjsModelJson, TfNode } from '../src/onnx/tfjs-graph.js';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
@@ -16,11 +17,8 @@ export const attr = {
 
 /** Deterministic pseudo-random values in [lo, hi). */
 export function seeded(n: number, seed: number, lo = -1, hi = 1): number[] {
-  let s = seed >>> 0 || 1;
-  return Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
-  });
+  const next = rng(seed);
+  return Array.from({ length: n }, () => lo + next() * (hi - lo));
 }
 
 /** A graph with one float input `x`: add constants and op nodes, then build model.json + weights. */

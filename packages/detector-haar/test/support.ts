@@ -1,0 +1,51 @@
+/** This package's test and bench helpers (not exported): demo photos, box-set agreement, synthetic scenes. */
+import { join } from 'node:path';
+import { cropResizeToTensor, iou, resizeImage, type Box, type RgbImage } from '@faceattr/core';
+import { decodeImage } from '@faceattr/core/node';
+import { DEMO_DIR, syntheticScenes, type SyntheticScene } from '@faceattr/test-support';
+
+/** face-api's six demo photos (group photos). */
+export const DEMO_FILES = ['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg'];
+
+export function loadDemo(file: string): Promise<RgbImage> {
+  return decodeImage(join(DEMO_DIR, file));
+}
+
+export interface Agreement {
+  /** Boxes of `a` with a box of `b` at IoU >= minIou. */
+  aMatched: number;
+  aTotal: number;
+  bMatched: number;
+  bTotal: number;
+}
+
+/** How many boxes of each set have a partner in the other at IoU >= `minIou` (0.8 by default). */
+export function agreement(a: readonly Box[], b: readonly Box[], minIou = 0.8): Agreement {
+  const matched = (from: readonly Box[], to: readonly Box[]) => from.filter((x) => to.some((y) => iou(x, y) >= minIou)).length;
+  return { aMatched: matched(a, b), aTotal: a.length, bMatched: matched(b, a), bTotal: b.length };
+}
+
+export function addAgreement(t: Agreement, x: Agreement): void {
+  t.aMatched += x.aMatched;
+  t.aTotal += x.aTotal;
+  t.bMatched += x.bMatched;
+  t.bTotal += x.bTotal;
+}
+
+/** Share of matched boxes, 1 when there are none to match. */
+export const share = (matched: number, total: number) => (total === 0 ? 1 : matched / total);
+
+/** The size, seed and chip sizes the parity test and the bench share. */
+export const SCENES = { seed: 1, width: 320, height: 240, minChip: 48 } as const;
+
+/** `count` shared synthetic scenes (@faceattr/test-support) at {@link SCENES}; needs UTKFace. */
+export function haarScenes(count: number): AsyncGenerator<SyntheticScene> {
+  return syntheticScenes({ decode: decodeImage, resize: resizeImage, crop: cropResizeToTensor }, { count, ...SCENES });
+}
+
+/** Whether a Haar box found the face of a pasted chip: centred inside it, 0.3-1.2 of its width (chips include hair and background). */
+export const findsChip = (chip: Box) => (b: Box): boolean => {
+  const cx = b.x + b.width / 2;
+  const cy = b.y + b.height / 2;
+  return cx > chip.x && cx < chip.x + chip.width && cy > chip.y && cy < chip.y + chip.height && b.width > 0.3 * chip.width && b.width < 1.2 * chip.width;
+};
