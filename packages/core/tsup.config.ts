@@ -1,15 +1,10 @@
 import { defineConfig } from 'tsup';
-import { sourceEntries } from '../../scripts/package-entries.mjs';
+import { libraryConfig } from '../../scripts/tsup-library.mjs';
 
-export default defineConfig({
-  // The entry points are the package.json exports map's "@faceattr/source" targets.
-  entry: sourceEntries(import.meta.dirname),
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  external: ['vitest'],
-  // import.meta.url in the CommonJS build (core finds the installed @faceattr/assets from its own location).
-  shims: true,
-});
+export default defineConfig(
+  libraryConfig(import.meta.dirname, {
+    external: ['vitest', 'sharp'],
+    // import.meta.url in the CommonJS build (core finds the installed @faceattr/assets from its own location).
+    shims: true,
+  }),
+);

@@ -4,7 +4,7 @@
  * on the machine hit every backend alike. Writes bench/results.json and the backend-latency
  * section of docs/benchmarks.md.
  *
- *   npx tsx packages/backend-onnx/bench/backend-latency.ts [--runs 30]
+ *   npx tsx --conditions=@faceattr/source packages/backend-onnx/bench/backend-latency.ts [--runs 30]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -16,7 +16,7 @@ import { onnxBackend as onnxWebBackend } from '../src/index.web.js';
 import { REPO_ROOT } from '@faceattr/test-support';
 import { photoFeeds, tfjsGraphAssets } from '../test/support.js';
 
-const COMMAND = 'npx tsx packages/backend-onnx/bench/backend-latency.ts';
+const COMMAND = 'npx tsx --conditions=@faceattr/source packages/backend-onnx/bench/backend-latency.ts';
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
 const WARMUP = 5;
