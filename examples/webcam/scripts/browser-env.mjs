@@ -12,7 +12,7 @@ export const REPO = path.resolve(EXAMPLE_DIR, '../..');
 export const CHROMIUM = process.env.FACEATTR_CHROMIUM ?? '/usr/bin/chromium';
 export const FFMPEG = path.join(REPO, 'node_modules/@ffmpeg-installer/linux-x64/ffmpeg');
 export const PHOTOS = path.join(REPO, 'node_modules/@vladmandic/face-api/demo');
-export const MODELS = path.join(REPO, 'packages/models/assets');
+export const MODELS = path.join(REPO, 'packages/assets/models');
 /** Git-ignored output folder for media, screenshots and the build. */
 export const OUT = path.join(REPO, '.tmp/browser');
 export const DIST = path.join(OUT, 'dist');
