@@ -38,6 +38,18 @@ const FLOAT: AttrValue = { type: 'DT_FLOAT' };
 export type Padding = 'SAME' | 'VALID';
 
 /** Builds one graph: each method adds a node and returns its name, for chaining. */
+/** The attributes Conv2D and _FusedConv2D share, in the order tfjs writes them (the built bytes depend on it). */
+function convAttrs(strides: number, padding: Padding): Record<string, AttrValue> {
+  return {
+    T: FLOAT,
+    strides: ints([1, strides, strides, 1]),
+    padding: str(padding),
+    data_format: str('NHWC'),
+    dilations: ints([1, 1, 1, 1]),
+    use_cudnn_on_gpu: { b: true },
+  };
+}
+
 export class GraphDefBuilder {
   readonly #nodes: NodeDef[] = [];
   readonly #weights: WeightSpec[] = [];
@@ -72,14 +84,7 @@ export class GraphDefBuilder {
       name,
       op: 'Conv2D',
       input: [x, filter],
-      attr: {
-        T: FLOAT,
-        strides: ints([1, strides, strides, 1]),
-        padding: str(padding),
-        data_format: str('NHWC'),
-        dilations: ints([1, 1, 1, 1]),
-        use_cudnn_on_gpu: { b: true },
-      },
+      attr: convAttrs(strides, padding),
     });
     return name;
   }
@@ -184,12 +189,7 @@ export class GraphDefBuilder {
       op: '_FusedConv2D',
       input: [x, filter, bias],
       attr: {
-        T: FLOAT,
-        strides: ints([1, strides, strides, 1]),
-        padding: str(padding),
-        data_format: str('NHWC'),
-        dilations: ints([1, 1, 1, 1]),
-        use_cudnn_on_gpu: { b: true },
+        ...convAttrs(strides, padding),
         explicit_paddings: { list: {} },
         num_args: { i: '1' },
         epsilon: { f: 0 } as unknown as AttrValue,
