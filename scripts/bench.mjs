@@ -10,6 +10,10 @@ const benches = [
   'packages/detector-haar/bench/haar-bench.ts',
   'packages/eval/bench/frame-latency.ts',
   'packages/eval/bench/attribute-latency.ts',
+  'packages/cli/bench/scale-bench.ts',
+  // Minutes long (10,000 tracked frames): `npm run bench -- track-soak`, FACEATTR_SOAK_FRAMES to shorten.
+  'packages/eval/bench/track-soak.ts',
+  'packages/eval/bench/decode-latency.ts',
 ];
 const only = process.argv.slice(2);
 let failed = 0;

@@ -1,5 +1,7 @@
 import {
   FaceAttrError,
+  checkPluginOptions,
+  formatValue,
   estimateSimilarity,
   invertAffine,
   landmarksToArray,
@@ -15,6 +17,7 @@ import {
 import { decodeAge, decodeGender, decodeRace } from './decode-heads.js';
 import { AGE_BINS, ENCODERS, type EncoderSpec } from './encoders.js';
 
+/** What {@link faceAttributes} takes; every option has a default. */
 export interface FaceAttributesOptions {
   /** Encoder asset. Default 'dlib-resnet-128'. */
   encoder?: string;
@@ -30,7 +33,18 @@ export interface FaceAttributesOptions {
   mirror?: boolean;
 }
 
-export const DEFAULT_FACE_ATTRIBUTES = { encoder: 'dlib-resnet-128', batchSize: 8, mirror: false } as const;
+/** Every option faceAttributes() takes. */
+export const FACE_ATTRIBUTES_OPTION_KEYS = ['encoder', 'heads', 'batchSize', 'mirror'] as const;
+
+/** The defaults of {@link FaceAttributesOptions}. */
+export const DEFAULT_FACE_ATTRIBUTES = {
+  /** The dlib ResNet (128-d embedding), with its heads `heads-dlib-resnet-128`. */
+  encoder: 'dlib-resnet-128',
+  /** Faces per encoder call. */
+  batchSize: 8,
+  /** One encoder pass per face. */
+  mirror: false,
+} as const;
 
 /**
  * The attribute model: one encoder pass per aligned face gives an embedding; a small heads graph
@@ -38,9 +52,13 @@ export const DEFAULT_FACE_ATTRIBUTES = { encoder: 'dlib-resnet-128', batchSize: 
  */
 export class FaceAttributes implements AttributeModel {
   readonly name: string;
+/** How the encoder wants its aligned face (asset name, crop size, template, normalisation). */
   readonly spec: EncoderSpec;
+/** Asset name of the heads. */
   readonly headsName: string;
+/** Faces encoded per backend call. */
   readonly batchSize: number;
+/** Whether each face is also encoded mirrored and the predictions averaged. */
   readonly mirror: boolean;
   #encoder: ModelHandle | undefined;
   #heads: ModelHandle | undefined;
@@ -48,18 +66,22 @@ export class FaceAttributes implements AttributeModel {
   #disposed = false;
 
   constructor(options: FaceAttributesOptions = {}) {
-    const encoder = options.encoder ?? DEFAULT_FACE_ATTRIBUTES.encoder;
-    const spec = ENCODERS[encoder];
+    const o: FaceAttributesOptions = checkPluginOptions(options, 'faceAttributes()', FACE_ATTRIBUTES_OPTION_KEYS);
+    const encoder = o.encoder ?? DEFAULT_FACE_ATTRIBUTES.encoder;
+    const spec = Object.hasOwn(ENCODERS, encoder) ? ENCODERS[encoder] : undefined;
     if (!spec) {
-      throw new FaceAttrError('INVALID_OPTIONS', `Unknown encoder ${JSON.stringify(encoder)}; use one of ${Object.keys(ENCODERS).join(', ')}.`);
+      throw new FaceAttrError('INVALID_OPTIONS', `Unknown encoder ${formatValue(encoder)}; use one of ${Object.keys(ENCODERS).join(', ')}.`);
     }
-    const batchSize = options.batchSize ?? DEFAULT_FACE_ATTRIBUTES.batchSize;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new FaceAttrError('INVALID_OPTIONS', `batchSize must be a positive integer, got ${batchSize}.`);
+    const batchSize = o.batchSize ?? DEFAULT_FACE_ATTRIBUTES.batchSize;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new FaceAttrError('INVALID_OPTIONS', `"batchSize" must be a positive integer, got ${formatValue(batchSize)}.`);
+    // The heads name becomes a folder name under modelBasePath; the model context refuses anything but a plain name.
+    if (o.heads !== undefined && (typeof o.heads !== 'string' || !o.heads)) throw new FaceAttrError('INVALID_OPTIONS', `"heads" must be an asset name, got ${formatValue(o.heads)}.`);
+    if (o.mirror !== undefined && typeof o.mirror !== 'boolean') throw new FaceAttrError('INVALID_OPTIONS', `"mirror" must be true or false, got ${formatValue(o.mirror)}.`);
     this.spec = spec;
-    this.headsName = options.heads ?? `heads-${spec.name}`;
+    this.headsName = o.heads ?? `heads-${spec.name}`;
     this.name = `${spec.name}+${this.headsName}`;
     this.batchSize = batchSize;
-    this.mirror = options.mirror ?? DEFAULT_FACE_ATTRIBUTES.mirror;
+    this.mirror = o.mirror ?? DEFAULT_FACE_ATTRIBUTES.mirror;
   }
 
   async load(ctx: PluginContext): Promise<void> {
@@ -88,6 +110,7 @@ export class FaceAttributes implements AttributeModel {
     return out;
   }
 
+/** The encoder's embedding of each face, aligned by its landmarks (mirrored when `mirrored`), in order. */
   async embed(image: RgbImage, faces: readonly Landmarks5[], mirrored = false): Promise<Float32Array[]> {
     const result: Float32Array[] = [];
     for (let start = 0; start < faces.length; start += this.batchSize) {
@@ -183,7 +206,17 @@ export function mirrorCrops(t: Float32Array, size: number): Float32Array {
   return out;
 }
 
-/** The default attribute model: `createPipeline({ attributeModel: faceAttributes() })`. */
+/**
+ * The default attribute model: aligns each face by its five landmarks, encodes it and reads perceived age,
+ * gender and (when asked) race from the heads. The assets come from where the pipeline finds models.
+ * The default heads are trained on UTKFace: non-commercial research only (MODELS.md).
+ * @example
+ * ```ts
+ * const pipeline = await createPipeline({ backend: onnxBackend(), detector: mtcnn(), attributeModel: faceAttributes() });
+ * // another encoder, and a second, mirrored pass per face:
+ * const precise = faceAttributes({ encoder: 'faceres-1024', mirror: true });
+ * ```
+ */
 export function faceAttributes(options: FaceAttributesOptions = {}): FaceAttributes {
   return new FaceAttributes(options);
 }

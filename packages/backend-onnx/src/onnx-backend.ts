@@ -1,5 +1,6 @@
 import {
   FaceAttrError,
+  checkPluginOptions,
   describeError,
   type BackendMemory,
   type InferenceBackend,
@@ -14,6 +15,7 @@ import { PROBE_MODEL } from './probe-model.js';
 export class OnnxBackend implements InferenceBackend {
   readonly artifact = 'onnx' as const;
   readonly name: string;
+/** The execution providers sessions are created with, in order of preference. */
   readonly executionProviders: readonly OnnxExecutionProvider[];
   readonly #platform: OrtPlatform;
   readonly #options: OnnxBackendOptions;
@@ -22,7 +24,8 @@ export class OnnxBackend implements InferenceBackend {
   #ready: Promise<void> | undefined;
   #disposed = false;
 
-  constructor(platform: OrtPlatform, options: OnnxBackendOptions = {}) {
+  constructor(platform: OrtPlatform, given: OnnxBackendOptions = {}) {
+    const options: OnnxBackendOptions = checkPluginOptions(given, 'onnxBackend()', ['executionProviders', 'intraOpNumThreads', 'wasmPaths', 'wasmThreads']);
     const eps = options.executionProviders ?? platform.defaultProviders;
     const entry = platform.kind === 'node' ? 'Node (onnxruntime-node)' : 'browser (onnxruntime-web)';
     if (!Array.isArray(eps) || eps.length === 0) {

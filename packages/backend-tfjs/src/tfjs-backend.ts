@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import {
   FaceAttrError,
+  checkPluginOptions,
   checkRunArguments,
   describeError,
   expectedInputs,
@@ -17,6 +18,7 @@ import { compileDirectGraph, type DirectGraph } from './direct-graph.js';
 import { loadGraphFromAsset } from './graph-model.js';
 import { activate, prepareRuntime, TFJS_RUNTIMES, type RuntimeOptions, type TfjsRuntime } from './runtimes.js';
 
+/** What {@link tfjsBackend} takes. */
 export interface TfjsBackendOptions extends RuntimeOptions {
   /** Where tfjs computes. Default 'wasm'. */
   runtime?: TfjsRuntime;
@@ -28,7 +30,11 @@ export interface TfjsBackendOptions extends RuntimeOptions {
   executor?: 'auto' | 'graph-model';
 }
 
-export const DEFAULT_TFJS_OPTIONS = { runtime: 'wasm' } as const satisfies TfjsBackendOptions;
+/** The defaults of {@link TfjsBackendOptions}. */
+export const DEFAULT_TFJS_OPTIONS = {
+  /** WebAssembly: runs everywhere, no native addon. */
+  runtime: 'wasm',
+} as const satisfies TfjsBackendOptions;
 
 class TfjsModel implements ModelHandle {
   #model: GraphModel | undefined;
@@ -126,6 +132,7 @@ function hasDynamicOps(topology: unknown): boolean {
 /** The TensorFlow.js {@link InferenceBackend}. Create with {@link tfjsBackend}. */
 export class TfjsBackend implements InferenceBackend {
   readonly artifact = 'tfjs-graph' as const;
+/** Where tfjs computes (`wasm`, `cpu`, `webgl`...). */
   readonly runtime: TfjsRuntime;
   readonly #options: RuntimeOptions;
   readonly #models = new Set<TfjsModel>();
@@ -133,7 +140,8 @@ export class TfjsBackend implements InferenceBackend {
   #ready: Promise<void> | undefined;
   #disposed = false;
 
-  constructor(options: TfjsBackendOptions = {}) {
+  constructor(given: TfjsBackendOptions = {}) {
+    const options: TfjsBackendOptions = checkPluginOptions(given, 'tfjsBackend()', ['runtime', 'executor', 'wasmPaths', 'wasmThreads']);
     const runtime = options.runtime ?? DEFAULT_TFJS_OPTIONS.runtime;
     if (!TFJS_RUNTIMES.includes(runtime)) {
       throw new FaceAttrError('INVALID_OPTIONS', `Unknown tfjs runtime ${JSON.stringify(runtime)}; use one of ${TFJS_RUNTIMES.join(', ')}.`);
@@ -200,7 +208,17 @@ export class TfjsBackend implements InferenceBackend {
   }
 }
 
-/** Creates a TensorFlow.js backend: `tfjsBackend({ runtime: 'wasm' })`. */
+/**
+ * Creates a TensorFlow.js backend: `wasm` (default) runs everywhere; `cpu` is slower; `webgl` and `webgpu`
+ * need a browser and their tfjs package imported by the app; `node` and `node-gpu` need
+ * `@tensorflow/tfjs-node(-gpu)`. It reads assets' `tfjs-graph` artifacts.
+ * @example
+ * ```ts
+ * const pipeline = await createPipeline({ backend: tfjsBackend({ runtime: 'wasm' }), detector: mtcnn(), attributeModel: faceAttributes() });
+ * // in a browser, with tfjs's wasm binaries served under /tfjs-wasm/:
+ * const backend = tfjsBackend({ runtime: 'wasm', wasmPaths: '/tfjs-wasm/' });
+ * ```
+ */
 export function tfjsBackend(options: TfjsBackendOptions = {}): TfjsBackend {
   return new TfjsBackend(options);
 }

@@ -6,6 +6,8 @@
  */
 export { FaceAttrError, isFaceAttrError, describeError } from './errors.js';
 export type { FaceAttrErrorCode, FaceAttrErrorOptions } from './errors.js';
+export { formatValue } from './format-value.js';
+export { checkPluginOptions } from './pipeline/option-keys.js';
 
 export * from './types.js';
 export type * from './plugins.js';
@@ -31,6 +33,8 @@ export type { ImageInput, RawImage, RgbImage } from './image/image-types.js';
 export { toRgbImage, rawToRgb } from './image/to-rgb.js';
 export { warpToTensor, cropResizeToTensor, boxToAffine, resizeImage } from './image/sample.js';
 export { flipHorizontal } from './image/flip.js';
+export { applyOrientation, swapsSides } from './image/orientation.js';
+export type { Orientation } from './image/orientation.js';
 export type { SampleOptions, TensorNormalization } from './image/sample.js';
 
 export { nonMaxSuppression, boxOverlap, iou } from './geometry/nms.js';
@@ -53,12 +57,14 @@ export type { Affine } from './geometry/align.js';
 export { loadModelAsset } from './model/load-asset.js';
 export { createModelContext, resolveModelSource, installedAssets } from './model/model-context.js';
 export type { ModelLocations } from './model/model-context.js';
-export type { ModelSource, InMemoryModel, LoadedModelAsset } from './model/load-asset.js';
+export type { ModelSource, InMemoryModel, LoadedModelAsset, LoadOptions } from './model/load-asset.js';
+export { MAX_MANIFEST_BYTES } from './model/load-asset.js';
 export { validateManifest } from './model/manifest.js';
 export type { ModelManifest, ManifestFile, ArtifactKind, ArtifactEntry, TensorSpec } from './model/manifest.js';
 export { sha256Hex } from './model/sha256.js';
 export { checkRunArguments, expectedInputs, type ExpectedInput } from './model/check-run.js';
-export { readResource, isNodeRuntime, joinLocation } from './model/read-resource.js';
+export { readResource, isNodeRuntime, joinLocation, DEFAULT_MODEL_TIMEOUT_MS } from './model/read-resource.js';
+export type { ReadLimits } from './model/read-resource.js';
 
 export { FaceTracker } from './tracking/face-tracker.js';
 export type { FaceTrackerSettings, TrackerDetection } from './tracking/face-tracker.js';

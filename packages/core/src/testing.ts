@@ -6,6 +6,7 @@
 export { runBackendConformance } from './testing/backend-conformance.js';
 export type { BackendConformanceOptions } from './testing/backend-conformance.js';
 export { expectFaceAttrError } from './testing/expect-error.js';
+export { expectPluginOptionKeys } from './testing/option-keys.js';
 export { manifestFeeds, maxScaledDiff } from './testing/feeds.js';
 export { fakeBackend, fakeDetector, fakeAttributeModel, fakePlugins, fakePrediction, inMemoryAsset, deferred } from './testing/fake-plugins.js';
 export type {

@@ -1,13 +1,16 @@
-import { FaceAttrError, describeError, type DetectedFace, type FaceDetector, type PluginContext, type RgbImage } from '@faceattr/core';
+import { FaceAttrError, checkPluginOptions, describeError, type DetectedFace, type FaceDetector, type PluginContext, type RgbImage } from '@faceattr/core';
 import type { HaarCascade } from './cascade-types.js';
 import { decodeCascade, loadCascade } from './compact-cascade.js';
 import { detectMultiScale } from './detect-multi-scale.js';
-import { resolveEngine, resolveHaarOptions, type HaarOptions } from './options.js';
+import { HAAR_OPTION_KEYS, resolveEngine, resolveHaarOptions, type HaarOptions } from './options.js';
 import { loadHaarWasm } from './scan-wasm.js';
 import { neighborScore } from './score.js';
 
 /** The packaged cascade: OpenCV's haarcascade_frontalface_default in the compact form. */
 export const HAAR_MODEL_NAME = 'haar-frontalface-default';
+
+/** Every option haar() takes: the search options and the cascade. */
+export const HAAR_DETECTOR_OPTION_KEYS = [...HAAR_OPTION_KEYS, 'cascade'] as const;
 
 export interface HaarDetectorOptions extends HaarOptions {
   /**
@@ -22,9 +25,15 @@ export interface HaarDetectorOptions extends HaarOptions {
  * same options (scaleFactor 1.1, minNeighbors 3 by default). Gives boxes only (the pipeline estimates
  * landmarks from them); `score` is {@link neighborScore} of the box's neighbour count.
  * Options are checked here, so a bad one fails with INVALID_OPTIONS before anything loads.
+ * @example
+ * ```ts
+ * const pipeline = await createPipeline({ backend: tfjsBackend(), detector: haar(), attributeModel: faceAttributes() });
+ * // OpenCV's options: fewer false positives, faces of 60 px and up:
+ * const strict = haar({ minNeighbors: 5, minSize: { width: 60, height: 60 } });
+ * ```
  */
 export function haar(options: HaarDetectorOptions = {}): FaceDetector {
-  if (typeof options !== 'object' || options === null) throw new FaceAttrError('INVALID_OPTIONS', 'haar() takes an options object.');
+  checkPluginOptions(options, 'haar()', HAAR_DETECTOR_OPTION_KEYS);
   const { cascade: given, ...search } = options;
   resolveHaarOptions(search);
   if (given !== undefined && typeof given !== 'string' && !(given instanceof Uint8Array) && (typeof given !== 'object' || !Array.isArray((given as HaarCascade).stages))) {

@@ -1,7 +1,10 @@
-import { FaceAttrError } from '@faceattr/core';
+import { FaceAttrError, checkPluginOptions, formatValue } from '@faceattr/core';
 
+/** A width and height in pixels (OpenCV's `Size`). */
 export interface Size {
+/** Width in pixels. */
   width: number;
+/** Height in pixels. */
   height: number;
 }
 
@@ -23,6 +26,7 @@ export interface HaarOptions {
   engine?: HaarEngine;
 }
 
+/** Where the scan runs: the bundled WebAssembly module, plain JavaScript, or `auto` (wasm when it can run). */
 export type HaarEngine = 'auto' | 'wasm' | 'js';
 
 export interface ResolvedHaarOptions {
@@ -41,23 +45,23 @@ function size(v: unknown, name: string): Size {
   const ok = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 1 << 20;
   if (ok(v)) return { width: v, height: v };
   if (typeof v === 'object' && v !== null && ok((v as Size).width) && ok((v as Size).height)) return { width: (v as Size).width, height: (v as Size).height };
-  return invalid(`"${name}" must be a non-negative integer or {width, height} of non-negative integers (0 = no limit), got ${JSON.stringify(v)}.`);
+  return invalid(`"${name}" must be a non-negative integer or {width, height} of non-negative integers (0 = no limit), got ${formatValue(v)}.`);
 }
 
+/** The search options haar() and detectMultiScale() take (haar() also takes `cascade`). */
+export const HAAR_OPTION_KEYS = ['scaleFactor', 'minNeighbors', 'minSize', 'maxSize', 'engine'] as const;
+
 /** Checks options and fills defaults; throws INVALID_OPTIONS naming the bad option. */
-export function resolveHaarOptions(o: HaarOptions | undefined): ResolvedHaarOptions {
-  if (o === undefined) o = {};
-  if (typeof o !== 'object' || o === null) invalid('Haar options must be an object.');
-  const known = new Set(['scaleFactor', 'minNeighbors', 'minSize', 'maxSize', 'engine']);
-  for (const k of Object.keys(o)) if (!known.has(k)) invalid(`Unknown Haar option ${JSON.stringify(k)}; use scaleFactor, minNeighbors, minSize, maxSize, engine.`);
+export function resolveHaarOptions(options: HaarOptions | undefined): ResolvedHaarOptions {
+  const o: HaarOptions = checkPluginOptions(options, 'haar()', HAAR_OPTION_KEYS);
   const scaleFactor = o.scaleFactor ?? 1.1;
   // Below 1.0001 the pyramid would have hundreds of thousands of levels.
   if (typeof scaleFactor !== 'number' || !(scaleFactor >= 1.0001 && scaleFactor <= 100)) {
-    invalid(`"scaleFactor" must be a number in [1.0001, 100] (OpenCV needs > 1), got ${JSON.stringify(o.scaleFactor)}.`);
+    invalid(`"scaleFactor" must be a number in [1.0001, 100] (OpenCV needs > 1), got ${formatValue(o.scaleFactor)}.`);
   }
   const minNeighbors = o.minNeighbors ?? 3;
   if (typeof minNeighbors !== 'number' || !Number.isInteger(minNeighbors) || minNeighbors < 0 || minNeighbors > 10000) {
-    invalid(`"minNeighbors" must be an integer in [0, 10000], got ${JSON.stringify(o.minNeighbors)}.`);
+    invalid(`"minNeighbors" must be an integer in [0, 10000], got ${formatValue(o.minNeighbors)}.`);
   }
   const minSize = size(o.minSize, 'minSize');
   const maxSize = size(o.maxSize, 'maxSize');
@@ -71,6 +75,6 @@ export function resolveHaarOptions(o: HaarOptions | undefined): ResolvedHaarOpti
 /** The `engine` option, checked (INVALID_OPTIONS) and defaulted to 'auto'. */
 export function resolveEngine(o: HaarOptions | undefined): HaarEngine {
   const e = o?.engine ?? 'auto';
-  if (e !== 'auto' && e !== 'wasm' && e !== 'js') invalid(`"engine" must be 'auto', 'wasm' or 'js', got ${JSON.stringify(o?.engine)}.`);
+  if (e !== 'auto' && e !== 'wasm' && e !== 'js') invalid(`"engine" must be 'auto', 'wasm' or 'js', got ${formatValue(o?.engine)}.`);
   return e;
 }

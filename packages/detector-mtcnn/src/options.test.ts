@@ -57,7 +57,7 @@ describe('mtcnn options', () => {
   it.each(['maxFaces', 'minScore'])('rejects %s, a pipeline option, saying to pass it to createPipeline', (name) => {
     const e = error(() => mtcnn({ [name]: 1 } as never));
     expect(e.code).toBe('INVALID_OPTIONS');
-    expect(e.message).toContain(`use createPipeline({ ${name} })`);
+    expect(e.message).toContain(`Unknown option "${name}" for mtcnn(); pass it to createPipeline()`);
   });
 
   it('rejects a non-object', () => {

@@ -1,4 +1,4 @@
-import { FaceAttrError } from '@faceattr/core';
+import { FaceAttrError, checkPluginOptions, formatValue } from '@faceattr/core';
 
 /** Options of the MTCNN cascade. */
 export interface MtcnnOptions {
@@ -31,14 +31,21 @@ export interface MtcnnOptions {
   pyramid?: 'auto' | 'wasm' | 'js';
 }
 
+/** {@link MtcnnOptions} with every default filled in, as the detector runs. */
 export interface ResolvedMtcnnOptions {
+/** {@inheritDoc MtcnnOptions.minFaceSize} */
   minFaceSize: number;
+/** {@inheritDoc MtcnnOptions.scaleFactor} */
   scaleFactor: number;
+/** {@inheritDoc MtcnnOptions.thresholds} */
   thresholds: readonly [number, number, number];
+/** {@inheritDoc MtcnnOptions.channelOrder} */
   channelOrder: 'RGB' | 'BGR';
+/** {@inheritDoc MtcnnOptions.pyramid} */
   pyramid: 'auto' | 'wasm' | 'js';
 }
 
+/** The defaults of {@link MtcnnOptions}. */
 export const DEFAULT_MTCNN_OPTIONS: ResolvedMtcnnOptions = {
   minFaceSize: 40,
   scaleFactor: 0.709,
@@ -47,9 +54,8 @@ export const DEFAULT_MTCNN_OPTIONS: ResolvedMtcnnOptions = {
   pyramid: 'auto',
 };
 
-const KNOWN = new Set(['minFaceSize', 'scaleFactor', 'thresholds', 'channelOrder', 'pyramid']);
-/** Filters of the pipeline's results: it owns them, so a detector does not take them too. */
-const PIPELINE_OWNED = new Set(['maxFaces', 'minScore']);
+/** Every option mtcnn() takes; anything else is refused, saying where it belongs (the pipeline's filters, haar()'s options). */
+export const MTCNN_OPTION_KEYS = ['minFaceSize', 'scaleFactor', 'thresholds', 'channelOrder', 'pyramid'] as const;
 
 function bad(message: string): FaceAttrError {
   return new FaceAttrError('INVALID_OPTIONS', `mtcnn: ${message}`);
@@ -57,42 +63,35 @@ function bad(message: string): FaceAttrError {
 
 /** Validates user options and fills in defaults; throws INVALID_OPTIONS naming the option. */
 export function resolveMtcnnOptions(options: unknown = {}): ResolvedMtcnnOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw bad(`options must be an object such as { minFaceSize: 20 }, got ${JSON.stringify(options)}.`);
-  }
-  const o = options as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    if (PIPELINE_OWNED.has(k)) throw bad(`unknown option "${k}": the pipeline filters faces; use createPipeline({ ${k} }) or pipeline.detect(image, { ${k} }).`);
-    if (!KNOWN.has(k)) throw bad(`unknown option "${k}"; the options are ${[...KNOWN].join(', ')}.`);
-  }
+  const o = checkPluginOptions(options, 'mtcnn()', MTCNN_OPTION_KEYS);
   const r = { ...DEFAULT_MTCNN_OPTIONS };
   if (o['minFaceSize'] !== undefined) {
     const v = o['minFaceSize'];
     // Below 4 px the pyramid would upscale the image more than 3x: slow and useless.
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 4) throw bad(`"minFaceSize" must be a number of pixels >= 4 (default 40), got ${JSON.stringify(v)}.`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 4) throw bad(`"minFaceSize" must be a number of pixels >= 4 (default 40), got ${formatValue(v)}.`);
     r.minFaceSize = v;
   }
   if (o['scaleFactor'] !== undefined) {
     const v = o['scaleFactor'];
     // Close to 1 the pyramid gets very deep; 0.95 already gives ~40 levels per decade of size.
-    if (typeof v !== 'number' || !(v > 0 && v <= 0.95)) throw bad(`"scaleFactor" must be a number in (0, 0.95] (default 0.709), got ${JSON.stringify(v)}.`);
+    if (typeof v !== 'number' || !(v > 0 && v <= 0.95)) throw bad(`"scaleFactor" must be a number in (0, 0.95] (default 0.709), got ${formatValue(v)}.`);
     r.scaleFactor = v;
   }
   if (o['thresholds'] !== undefined) {
     const v = o['thresholds'];
     if (!Array.isArray(v) || v.length !== 3 || !v.every((t) => typeof t === 'number' && t >= 0 && t <= 1)) {
-      throw bad(`"thresholds" must be three numbers in [0, 1] for P-Net, R-Net and O-Net (default [0.8, 0.7, 0.7]), got ${JSON.stringify(v)}.`);
+      throw bad(`"thresholds" must be three numbers in [0, 1] for P-Net, R-Net and O-Net (default [0.8, 0.7, 0.7]), got ${formatValue(v)}.`);
     }
     r.thresholds = [v[0], v[1], v[2]] as [number, number, number];
   }
   if (o['channelOrder'] !== undefined) {
     const v = o['channelOrder'];
-    if (v !== 'RGB' && v !== 'BGR') throw bad(`"channelOrder" must be 'RGB' or 'BGR', got ${JSON.stringify(v)}.`);
+    if (v !== 'RGB' && v !== 'BGR') throw bad(`"channelOrder" must be 'RGB' or 'BGR', got ${formatValue(v)}.`);
     r.channelOrder = v;
   }
   if (o['pyramid'] !== undefined) {
     const v = o['pyramid'];
-    if (v !== 'auto' && v !== 'wasm' && v !== 'js') throw bad(`"pyramid" must be 'auto', 'wasm' or 'js', got ${JSON.stringify(v)}.`);
+    if (v !== 'auto' && v !== 'wasm' && v !== 'js') throw bad(`"pyramid" must be 'auto', 'wasm' or 'js', got ${formatValue(v)}.`);
     r.pyramid = v;
   }
   return r;

@@ -1,4 +1,5 @@
 import { FaceAttrError } from '../errors.js';
+import { formatValue } from '../format-value.js';
 import type { ImageInput, RawImage, RgbImage } from './image-types.js';
 
 /** Larger images are refused rather than exhausting memory; 16k x 16k is beyond any camera. */
@@ -11,7 +12,7 @@ function checkSize(width: unknown, height: unknown, what: string): asserts width
     !Number.isInteger(width) ||
     !Number.isInteger(height)
   ) {
-    throw new FaceAttrError('INVALID_INPUT', `${what}: width and height must be integers, got ${String(width)}x${String(height)}.`);
+    throw new FaceAttrError('INVALID_INPUT', `${what}: width and height must be integers, got width ${formatValue(width)} (${typeof width}) and height ${formatValue(height)} (${typeof height}).`);
   }
   if (width <= 0 || height <= 0) {
     throw new FaceAttrError(
@@ -164,8 +165,16 @@ function drawableSize(input: object): { width: number; height: number; what: str
  * length, finite values); browser sources are drawn to a shared scratch canvas.
  */
 export function toRgbImage(input: ImageInput): RgbImage {
+  // Paths and encoded files are the usual first try: say how to decode them.
+  if (typeof input === 'string' || ArrayBuffer.isView(input) || input instanceof ArrayBuffer) {
+    const what = typeof input === 'string' ? `the string ${formatValue(input)}` : `encoded bytes (${formatValue(input)})`;
+    throw new FaceAttrError(
+      'INVALID_INPUT',
+      `Expected decoded pixels, got ${what}. Decode the file first: in Node, await decodeImage(pathOrBytes) from @faceattr/core/node; in browsers, await createImageBitmap(blob).`,
+    );
+  }
   if (input === null || typeof input !== 'object') {
-    throw new FaceAttrError('INVALID_INPUT', `Expected an image, got ${input === null ? 'null' : typeof input}.`);
+    throw new FaceAttrError('INVALID_INPUT', `Expected an image, got ${formatValue(input)}.`);
   }
   if (isRawImage(input)) return rawToRgb(input);
   if (isImageDataLike(input)) {

@@ -4,7 +4,9 @@ import type { TensorSpec } from './manifest.js';
 
 /** What a backend knows of one input: its shape (`null`: a free dimension) and, where known, its dtype. */
 export interface ExpectedInput {
+/** Dimensions; `null` where any size is accepted. */
   shape: readonly (number | null)[];
+/** Element type, where known. */
   dtype?: 'float32' | 'int32';
 }
 

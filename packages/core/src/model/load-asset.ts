@@ -1,11 +1,13 @@
 import { FaceAttrError, describeError } from '../errors.js';
 import { validateManifest, type ArtifactKind, type ModelManifest } from './manifest.js';
-import { dirnameLocation, joinLocation, readResource } from './read-resource.js';
+import { joinLocation, locateInFolder, manifestFolder, readResource, type ReadLimits } from './read-resource.js';
 import { sha256Hex } from './sha256.js';
 
 /** A model asset already in memory: the manifest and each file's bytes by manifest path. */
 export interface InMemoryModel {
+/** The parsed `manifest.json` (checked when loaded). */
   manifest: ModelManifest | Record<string, unknown>;
+/** The files the manifest lists, by their relative path. */
   files: Record<string, Uint8Array>;
 }
 
@@ -17,10 +19,13 @@ export type ModelSource = string | URL | InMemoryModel;
 
 /** A verified asset: every file of the chosen artifact, checked against the manifest. */
 export interface LoadedModelAsset {
+/** The validated manifest. */
   manifest: ModelManifest;
+/** Which artifact's files were loaded. */
   artifact: ArtifactKind;
   /** Where it came from, for messages. */
   location: string;
+/** That artifact's files by relative path, each checked against its size and sha256. */
   files: ReadonlyMap<string, Uint8Array>;
 }
 
@@ -47,20 +52,32 @@ async function verify(manifest: ModelManifest, path: string, bytes: Uint8Array, 
   }
 }
 
+/** A manifest is a few KB; anything near this is not one. */
+export const MAX_MANIFEST_BYTES = 1 << 20;
+
+/** How long loading may take and what stops it; see PipelineOptions.modelTimeoutMs and signal. */
+export interface LoadOptions {
+  /** http(s): per file (manifest included), in ms. Default 60000; Infinity: no limit. */
+  timeoutMs?: number | undefined;
+  /** Aborts loading: the load rejects with MODEL_LOAD_FAILED, `details.reason: 'aborted'`. */
+  signal?: AbortSignal | undefined;
+}
+
 /**
- * Loads a model asset's manifest and the files of one artifact kind, verifying each
- * file's size and sha256. Fails with MODEL_LOAD_FAILED naming the file.
+ * Loads a model asset's manifest and the files of one artifact kind, verifying each file's size and
+ * sha256. Every file must lie inside the manifest's folder (same origin and path prefix over http), be a
+ * regular file, and is read up to its declared size only. Fails with MODEL_LOAD_FAILED naming the file.
  */
-export async function loadModelAsset(source: ModelSource, artifact: ArtifactKind): Promise<LoadedModelAsset> {
+export async function loadModelAsset(source: ModelSource, artifact: ArtifactKind, options: LoadOptions = {}): Promise<LoadedModelAsset> {
   if (typeof source === 'object' && !(source instanceof URL)) {
-    if (!source || typeof source.files !== 'object') {
+    if (!source || typeof source.files !== 'object' || source.files === null) {
       throw new FaceAttrError('MODEL_LOAD_FAILED', 'An in-memory model needs {manifest, files}.');
     }
     const manifest = validateManifest(source.manifest, '(in memory)');
     const art = requireArtifact(manifest, artifact, '(in memory)');
     const files = new Map<string, Uint8Array>();
     for (const path of art.files) {
-      const bytes = source.files[path];
+      const bytes = Object.hasOwn(source.files, path) ? source.files[path] : undefined;
       if (!(bytes instanceof Uint8Array)) {
         throw new FaceAttrError('MODEL_LOAD_FAILED', `Model "${manifest.name}" is missing file ${path} in the in-memory files.`, { details: { file: path } });
       }
@@ -70,26 +87,40 @@ export async function loadModelAsset(source: ModelSource, artifact: ArtifactKind
     return { manifest, artifact, location: '(in memory)', files };
   }
   const loc = manifestLocation(source instanceof URL ? source.toString() : source);
-  const raw = await readResource(loc);
-  let parsed: unknown;
+  // One failed file stops the others' reads.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  const limits: ReadLimits = { timeoutMs: options.timeoutMs, signal: stop.signal };
   try {
-    parsed = JSON.parse(new TextDecoder().decode(raw));
-  } catch (e) {
-    throw new FaceAttrError('MODEL_LOAD_FAILED', `Model manifest ${loc} is not valid JSON: ${describeError(e)}`, { cause: e, details: { file: loc } });
+    const raw = await readResource(loc, { ...limits, maxBytes: MAX_MANIFEST_BYTES, limitName: 'a manifest may have' });
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(raw));
+    } catch (e) {
+      throw new FaceAttrError('MODEL_LOAD_FAILED', `Model manifest ${loc} is not valid JSON: ${describeError(e)}`, { cause: e, details: { file: loc } });
+    }
+    const manifest = validateManifest(parsed, loc);
+    const art = requireArtifact(manifest, artifact, loc);
+    const folder = await manifestFolder(loc);
+    const files = new Map<string, Uint8Array>();
+    await Promise.all(
+      art.files.map(async (path) => {
+        const { location, limits: where } = await locateInFolder(folder, path);
+        const declared = manifest.files.find((f) => f.path === path)!.bytes;
+        const bytes = await readResource(location, { ...limits, ...where, maxBytes: declared });
+        await verify(manifest, path, bytes, location);
+        files.set(path, bytes);
+      }),
+    ).catch((e: unknown) => {
+      stop.abort();
+      throw e;
+    });
+    return { manifest, artifact, location: loc, files };
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
-  const manifest = validateManifest(parsed, loc);
-  const art = requireArtifact(manifest, artifact, loc);
-  const base = dirnameLocation(loc);
-  const files = new Map<string, Uint8Array>();
-  await Promise.all(
-    art.files.map(async (path) => {
-      const where = joinLocation(base, path);
-      const bytes = await readResource(where);
-      await verify(manifest, path, bytes, where);
-      files.set(path, bytes);
-    }),
-  );
-  return { manifest, artifact, location: loc, files };
 }
 
 function requireArtifact(manifest: ModelManifest, artifact: ArtifactKind, where: string) {

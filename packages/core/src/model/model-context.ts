@@ -10,7 +10,14 @@ export interface ModelLocations {
   models?: Record<string, ModelSource> | undefined;
   /** Directory or URL holding one folder per model (`<base>/<model-name>/manifest.json`). */
   modelBasePath?: string | URL | undefined;
+  /** http(s): the longest one file may take, in ms (createPipeline's `modelTimeoutMs`). */
+  timeoutMs?: number | undefined;
+  /** Stops loading (createPipeline's `signal`). */
+  signal?: AbortSignal | undefined;
 }
+
+/** An asset name is one folder name: it cannot climb out of modelBasePath or the installed package. */
+const ASSET_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The package whose `models/` folder holds the built assets; found at run time, never imported. */
 const ASSETS_PACKAGE = '@faceattr/assets';
@@ -50,8 +57,13 @@ export function installedAssets(): Promise<string | undefined> {
  * MODEL_LOAD_FAILED saying what to pass when none applies.
  */
 export async function resolveModelSource(name: string, locations: ModelLocations = {}): Promise<ModelSource> {
-  const explicit = locations.models?.[name];
+  const explicit = locations.models && Object.hasOwn(locations.models, name) ? locations.models[name] : undefined;
   if (explicit !== undefined) return explicit;
+  if (!ASSET_NAME_RE.test(name) || name.includes('..')) {
+    throw new FaceAttrError('MODEL_LOAD_FAILED', `Model name ${JSON.stringify(name)} is not a plain asset name (letters, digits, ".", "_", "-"); pass its source as models[name] instead.`, {
+      details: { model: name },
+    });
+  }
   if (locations.modelBasePath !== undefined) {
     const base = locations.modelBasePath instanceof URL ? locations.modelBasePath.toString() : locations.modelBasePath;
     return joinLocation(base, name);
@@ -69,7 +81,8 @@ export async function resolveModelSource(name: string, locations: ModelLocations
 
 /** What a pipeline gives its plugins: named assets resolved by {@link resolveModelSource}, verified, and loaded on `backend`. */
 export function createModelContext(backend: InferenceBackend, locations: ModelLocations = {}): PluginContext {
-  const loadAsset = async (name: string, artifact: ArtifactKind): Promise<LoadedModelAsset> => loadModelAsset(await resolveModelSource(name, locations), artifact);
+  const load = { timeoutMs: locations.timeoutMs, signal: locations.signal };
+  const loadAsset = async (name: string, artifact: ArtifactKind): Promise<LoadedModelAsset> => loadModelAsset(await resolveModelSource(name, locations), artifact, load);
   return {
     backend,
     loadAsset,

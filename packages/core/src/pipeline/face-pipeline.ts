@@ -14,25 +14,57 @@ import { createTracker, track, type TrackerContext } from './track-stream.js';
 
 /** Detects faces and predicts their attributes. Create with {@link createPipeline}. */
 export interface FaceAttributePipeline {
+/** Name of the backend in use, e.g. `onnx-cpu`. */
   readonly backendName: string;
+/** Name of the detector in use, e.g. `mtcnn`. */
   readonly detectorName: string;
+/** Name of the attribute model, or undefined for a detection-only pipeline. */
   readonly attributeModelName: string | undefined;
-  /** Finds faces in `input` and predicts the requested attributes for each, highest score first. */
+  /**
+   * Finds faces in `input` and predicts the requested attributes for each, highest score first.
+   * Calls on one pipeline run one at a time, in order. The input is read (and copied) before the call returns.
+   * @example
+   * ```ts
+   * const faces = await pipeline.detect(await decodeImage('photo.jpg'), { maxFaces: 5 });
+   * for (const f of faces) console.log(f.box, f.age?.years, f.gender?.label, f.gender?.probability);
+   * ```
+   */
   detect(input: ImageInput, options?: DetectCallOptions): Promise<FaceResult[]>;
   /**
    * Follows the faces in a video: calls `onFrame` with tracked faces (stable `trackId`, smoothed attributes,
    * per-stage timings, FPS) for each processed frame until the video ends or `stop()` is called.
    * A live source drops frames while one is being processed; an iterable source is processed frame by frame.
    * `onFrame` may return a promise to hold the next frame. Errors reject `handle.done`.
+   * @example
+   * ```ts
+   * const handle = pipeline.track(videoElement, (frame) => {
+   *   for (const face of frame.faces) draw(face.box, face.trackId, face.age?.years, face.gender?.label);
+   * }, { detectEvery: 2, attributesEvery: 3 });
+   * // later:
+   * handle.stop();
+   * await handle.done;
+   * ```
    */
   track(source: TrackSource, onFrame: (frame: TrackFrame) => void | Promise<void>, options?: TrackOptions): TrackHandle;
-  /** A tracker for callers that feed frames themselves (their own loop, worker, or decoded video). */
+  /**
+   * A tracker for callers that feed frames themselves (their own loop, worker, or decoded video).
+   * @example
+   * ```ts
+   * const tracker = pipeline.createTracker({ smoothing: 0.5 });
+   * for await (const { image, timestampMs } of frames) {
+   *   const frame = await tracker.next(image, timestampMs);
+   *   console.log(frame.frameIndex, frame.faces.map((f) => [f.trackId, f.age?.years]));
+   * }
+   * ```
+   */
   createTracker(options?: TrackOptions): FrameTracker;
   /** Runs every model once on a blank image so the first real call is not slow. */
   warmup(): Promise<void>;
+/** The backend's resource counters (loaded models; live tensors on tfjs), for leak checks. */
   memory(): BackendMemory;
   /** Releases every model, session and tensor the pipeline loaded. Idempotent. */
   dispose(): Promise<void>;
+/** Same as `dispose()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

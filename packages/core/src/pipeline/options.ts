@@ -1,8 +1,10 @@
 import { FaceAttrError } from '../errors.js';
+import { formatValue } from '../format-value.js';
 import type { ModelSource } from '../model/load-asset.js';
 import type { AttributeModel, FaceDetector, InferenceBackend } from '../plugins.js';
 import type { AttributeName } from '../types.js';
 
+/** What {@link createPipeline} takes: the plugins, where their models are, and the defaults of each `detect()` call. */
 export interface PipelineOptions {
   /** A backend object, a registered name, or names to try in order. Default: the highest-priority registered backend. */
   backend?: InferenceBackend | string | readonly string[];
@@ -21,6 +23,13 @@ export interface PipelineOptions {
   modelBasePath?: string | URL;
   /** Per-model sources by model name; win over `modelBasePath`. */
   models?: Record<string, ModelSource>;
+  /**
+   * The longest one model file (manifest included) may take to arrive over http(s), in ms; past it
+   * createPipeline() rejects with MODEL_LOAD_FAILED. Default 60000; `Infinity` waits forever.
+   */
+  modelTimeoutMs?: number;
+  /** Aborts model loading: createPipeline() then rejects with MODEL_LOAD_FAILED (`details.reason: 'aborted'`). */
+  signal?: AbortSignal;
   /** Drop faces the detector scores below this. Default 0 (the detector's own thresholds apply). */
   minScore?: number;
   /** Keep at most this many faces per image, highest scores first. Default unlimited. */
@@ -29,20 +38,25 @@ export interface PipelineOptions {
 
 /** Per-call overrides of the pipeline's options. */
 export interface DetectCallOptions {
+/** Attributes to predict on this call; default the pipeline's. */
   attributes?: readonly AttributeName[];
+/** Return each face's encoder embedding on this call; default the pipeline's. */
   returnEmbedding?: boolean;
+/** Drop faces the detector scores below this, in [0, 1]; default the pipeline's. */
   minScore?: number;
+/** Keep at most this many faces, highest scores first; default the pipeline's. */
   maxFaces?: number;
 }
 
+/** The attributes predicted when none are given: age and gender (race is opt-in). */
 export const DEFAULT_ATTRIBUTES: readonly AttributeName[] = ['age', 'gender'];
 const KNOWN_ATTRIBUTES = new Set<AttributeName>(['age', 'gender', 'race']);
 
 function checkAttributes(a: unknown): readonly AttributeName[] {
-  if (!Array.isArray(a)) throw new FaceAttrError('INVALID_OPTIONS', `"attributes" must be an array such as ['age', 'gender'], got ${JSON.stringify(a)}.`);
+  if (!Array.isArray(a)) throw new FaceAttrError('INVALID_OPTIONS', `"attributes" must be an array such as ['age', 'gender'], got ${formatValue(a)}.`);
   for (const x of a) {
     if (!KNOWN_ATTRIBUTES.has(x as AttributeName)) {
-      throw new FaceAttrError('INVALID_OPTIONS', `Unknown attribute ${JSON.stringify(x)}; use any of 'age', 'gender', 'race'.`);
+      throw new FaceAttrError('INVALID_OPTIONS', `Unknown attribute ${formatValue(x)}; use any of 'age', 'gender', 'race'.`);
     }
   }
   return [...new Set(a as AttributeName[])];
@@ -50,19 +64,19 @@ function checkAttributes(a: unknown): readonly AttributeName[] {
 
 function checkMinScore(v: unknown): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new FaceAttrError('INVALID_OPTIONS', `"minScore" must be a number in [0, 1], got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new FaceAttrError('INVALID_OPTIONS', `"minScore" must be a number in [0, 1], got ${formatValue(v)}.`);
   return v;
 }
 
 function checkMaxFaces(v: unknown): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new FaceAttrError('INVALID_OPTIONS', `"maxFaces" must be a positive integer, got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new FaceAttrError('INVALID_OPTIONS', `"maxFaces" must be a positive integer, got ${formatValue(v)}.`);
   return v;
 }
 
 function checkBoolean(name: string, v: unknown): boolean | undefined {
   if (v === undefined || typeof v === 'boolean') return v;
-  throw new FaceAttrError('INVALID_OPTIONS', `"${name}" must be true or false, got ${JSON.stringify(v)}.`);
+  throw new FaceAttrError('INVALID_OPTIONS', `"${name}" must be true or false, got ${formatValue(v)}.`);
 }
 
 /** What one detect() call or tracker runs with: the call's options over the pipeline's. */

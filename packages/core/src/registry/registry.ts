@@ -3,17 +3,20 @@ import { FaceAttrError, describeError, type FaceAttrErrorCode } from '../errors.
 /** Options a caller passes through {@link PluginRegistry.create} to a plugin's factory; the plugin validates them. */
 export type PluginOptions = Readonly<Record<string, unknown>>;
 
+/** Creates a plugin instance from the options given to {@link PluginRegistry.create} (none for an unnamed pick). */
 export type PluginFactory<T> = (options?: PluginOptions) => T | Promise<T>;
 
 /** What pickers and help texts show for an entry. */
 export interface PluginInfo {
   /** A human name, e.g. "TensorFlow.js WebGL". Default: the entry's name. */
   label?: string;
+/** A sentence on when to pick it, for help texts. */
   description?: string;
   /** Set on an alias (`onnx`): the name it stands for (`onnx-cpu`), so lists can show it once. */
   aliasOf?: string;
 }
 
+/** How {@link PluginRegistry.register} lists an entry: its priority and {@link PluginInfo}. */
 export interface RegisterOptions extends PluginInfo {
   /** Higher is tried first when no name is given. Default 0. */
   priority?: number;
@@ -21,8 +24,11 @@ export interface RegisterOptions extends PluginInfo {
 
 /** One registered entry, as {@link PluginRegistry.entries} lists it. */
 export interface PluginEntry extends PluginInfo {
+/** The registered name. */
   readonly name: string;
+/** Higher is tried first when no name is given. */
   readonly priority: number;
+/** The label given at registration, or the name. */
   readonly label: string;
 }
 
@@ -42,9 +48,14 @@ export class PluginRegistry<T> {
   readonly #entries = new Map<string, Entry<T>>();
 
   constructor(
+/** What the registry holds (`backend`, `detector`...), for messages. */
     readonly kind: string,
+/** The error code when no entry can be created. */
     readonly unavailableCode: FaceAttrErrorCode,
+/** Run on each new instance before `create` returns it (backends: `init()`). */
     readonly init: (instance: T) => Promise<void> = async () => {},
+    /** The package whose `/register` entry registers a well-known name, for the "unknown name" message. */
+    readonly packageOf: (name: string) => string | undefined = () => undefined,
   ) {}
 
   /** `options`: the priority, or the priority with a label, description and alias target. */
@@ -65,15 +76,18 @@ export class PluginRegistry<T> {
     return [...this.#entries.values()].map((e) => ({ ...e.info })).sort((a, b) => b.priority - a.priority);
   }
 
+/** Every registered name, highest priority first. */
   names(): string[] {
     return this.entries().map((e) => e.name);
   }
 
+/** The entry registered as `name`, if any. */
   get(name: string): PluginEntry | undefined {
     const e = this.#entries.get(name);
     return e && { ...e.info };
   }
 
+/** Whether `name` is registered. */
   has(name: string): boolean {
     return this.#entries.has(name);
   }
@@ -83,7 +97,12 @@ export class PluginRegistry<T> {
    * passing `options` to the factory. Failures are remembered only for option-less calls (options
    * may be what failed, or what fixes it); INVALID_OPTIONS caused by given options is thrown as is.
    */
-  async create(names?: string | readonly string[], options?: PluginOptions): Promise<{ name: string; instance: T }> {
+  async create(names?: string | readonly string[], options?: PluginOptions): Promise<{
+    /** The name that worked. */
+    name: string;
+    /** The new, initialised instance; the caller owns it. */
+    instance: T;
+  }> {
     const wanted = names === undefined ? this.names() : typeof names === 'string' ? [names] : [...names];
     if (wanted.length === 0) {
       throw new FaceAttrError(
@@ -96,7 +115,9 @@ export class PluginRegistry<T> {
       const entry = this.#entries.get(name);
       if (!entry) {
         const known = this.names();
-        errors.push(`"${name}": unknown (registered: ${known.length ? known.join(', ') : 'none'})`);
+        const pkg = this.packageOf(name);
+        const how = pkg ? `import '${pkg}/register' first, or pass a ${this.kind} object` : `if a package provides it, import its /register entry first`;
+        errors.push(`"${name}": unknown (registered: ${known.length ? known.join(', ') : 'none'}); ${how}`);
         continue;
       }
       if (options === undefined && entry.failure !== undefined) {

@@ -3,6 +3,7 @@ import { expectFaceAttrError } from './expect-error.js';
 import { loadModelAsset, type ModelSource } from '../model/load-asset.js';
 import type { InferenceBackend, ModelHandle, TensorData } from '../plugins.js';
 
+/** What {@link runBackendConformance} needs to test one backend. */
 export interface BackendConformanceOptions {
   /** Suite title, e.g. "tfjs-wasm". */
   title: string;

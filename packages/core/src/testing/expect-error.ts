@@ -1,11 +1,14 @@
 import { expect } from 'vitest';
 import { FaceAttrError, type FaceAttrErrorCode } from '../errors.js';
 
-/** Awaits `p`, asserts it rejects with a FaceAttrError (with `code`, when given), and returns the error. */
-export async function expectFaceAttrError(p: Promise<unknown>, code?: FaceAttrErrorCode): Promise<FaceAttrError> {
+/**
+ * Awaits `p` (or calls it, for a function that throws synchronously), asserts it fails with a FaceAttrError
+ * (with `code`, when given), and returns the error.
+ */
+export async function expectFaceAttrError(p: Promise<unknown> | (() => unknown), code?: FaceAttrErrorCode): Promise<FaceAttrError> {
   let err: unknown;
   try {
-    await p;
+    await (typeof p === 'function' ? p() : p);
   } catch (e) {
     err = e;
   }

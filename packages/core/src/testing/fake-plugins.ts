@@ -11,11 +11,15 @@ import type { AttributePrediction, DetectedFace, Landmarks5 } from '../types.js'
 
 /** A promise with its settle functions, for holding a fake's calls until the test lets them go. */
 export interface Deferred<T = void> {
+/** Settles when `resolve` or `reject` is called. */
   promise: Promise<T>;
+/** Fulfils `promise` with `value`. */
   resolve(value: T): void;
+/** Rejects `promise` with `reason`. */
   reject(reason: unknown): void;
 }
 
+/** A new {@link Deferred}: a promise and the functions that settle it. */
 export function deferred<T = void>(): Deferred<T> {
   let resolve!: (value: T) => void;
   let reject!: (reason: unknown) => void;
@@ -28,11 +32,13 @@ export function deferred<T = void>(): Deferred<T> {
 
 /** What every fake has: a name, a log of calls (`<name>:<method>`), and failures to inject. */
 export interface FakeOptions {
+/** The fake's `name`. Default `fake-backend`, `fake-detector` or `fake-attributes`. */
   name?: string;
   /** Where calls are logged; share one array between fakes to see their order. Default: the fake's own. */
   log?: string[];
   /** Thrown by init() (backend) or load() (detector, attribute model). */
   setupError?: unknown;
+/** Thrown by dispose(). */
   disposeError?: unknown;
 }
 
@@ -44,6 +50,7 @@ interface Recorder {
   hold: Promise<void> | undefined;
   /** detect() / predict() calls running now, and the most ever at once. */
   active: number;
+/** The most detect() / predict() calls ever running at once. */
   maxActive: number;
 }
 
@@ -77,6 +84,7 @@ async function loadAll(ctx: PluginContext, models: readonly string[] | undefined
 }
 
 export interface FakeBackend extends InferenceBackend {
+/** `<name>:<method>` per call, in order. */
   readonly calls: string[];
   /** Names of the assets loaded, in order. */
   readonly loaded: string[];
@@ -176,12 +184,22 @@ export interface FakeAttributeModelOptions extends FakeOptions {
   /** Asset names load() asks the context for. */
   models?: readonly string[];
   /** Milliseconds added to `request.timings` per predict() call, when the caller asks for timings. */
-  timings?: { encodeMs: number; headsMs: number };
+  timings?: {
+    /** Added to `request.timings.encodeMs`. */
+    encodeMs: number;
+    /** Added to `request.timings.headsMs`. */
+    headsMs: number;
+  };
 }
 
 export interface FakeAttributeModel extends AttributeModel, Recorder {
   /** Every predict() call: the faces and the request, in call order. */
-  readonly requests: { faces: readonly Landmarks5[]; request: AttributeRequest }[];
+  readonly requests: {
+    /** The landmarks predict() was given. */
+    faces: readonly Landmarks5[];
+    /** A copy of the request. */
+    request: AttributeRequest;
+  }[];
 }
 
 /** An attribute model that returns scripted predictions. */
@@ -235,9 +253,13 @@ export async function inMemoryAsset(name: string): Promise<InMemoryModel> {
 export function fakePlugins(o: { backend?: FakeOptions; detector?: FakeDetectorOptions; attributeModel?: FakeAttributeModelOptions | null } = {}) {
   const log: string[] = [];
   return {
+    /** Every fake's calls, `<name>:<method>`, in order. */
     log,
+    /** The fake backend. */
     backend: fakeBackend({ log, ...o.backend }),
+    /** The fake detector. */
     detector: fakeDetector({ log, ...o.detector }),
+    /** The fake attribute model, or `null` when `attributeModel: null` was passed. */
     attributeModel: o.attributeModel === null ? null : fakeAttributeModel({ log, ...o.attributeModel }),
   };
 }

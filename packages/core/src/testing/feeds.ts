@@ -46,6 +46,7 @@ export function manifestFeeds(manifest: Pick<ModelManifest, 'inputs'>, img: RgbI
 
 // float32 sums in a different order (another runtime's kernels) differ by rounding that grows
 // with the magnitude of the values, so "agree within 1e-4" is |a - b| <= 1e-4 * max(1, |a|).
+/** The largest |a[i] - b[i]| / max(1, |a[i]|): "agree within 1e-4" means this is at most 1e-4. */
 export function maxScaledDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(a[i]!)));

@@ -1,4 +1,5 @@
 import { FaceAttrError } from '../errors.js';
+import { formatValue } from '../format-value.js';
 import type { FaceTrackerSettings } from './face-tracker.js';
 import type { TrackOptions } from './track-types.js';
 
@@ -9,7 +10,7 @@ export interface ResolvedTrackOptions extends FaceTrackerSettings {
 function positiveInt(name: string, v: unknown, fallback: number, min = 1): number {
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new FaceAttrError('INVALID_OPTIONS', `"${name}" must be an integer >= ${min}, got ${JSON.stringify(v)}.`);
+    throw new FaceAttrError('INVALID_OPTIONS', `"${name}" must be an integer >= ${min}, got ${formatValue(v)}.`);
   }
   return v;
 }
@@ -20,11 +21,11 @@ export function resolveTrackOptions(o: TrackOptions | undefined): ResolvedTrackO
   const opts = o ?? {};
   const smoothing = opts.smoothing ?? 0.3;
   if (typeof smoothing !== 'number' || !(smoothing > 0 && smoothing <= 1)) {
-    throw new FaceAttrError('INVALID_OPTIONS', `"smoothing" must be a number in (0, 1] (1 turns smoothing off), got ${JSON.stringify(opts.smoothing)}.`);
+    throw new FaceAttrError('INVALID_OPTIONS', `"smoothing" must be a number in (0, 1] (1 turns smoothing off), got ${formatValue(opts.smoothing)}.`);
   }
   const iouThreshold = opts.iouThreshold ?? 0.3;
   if (typeof iouThreshold !== 'number' || !(iouThreshold > 0 && iouThreshold < 1)) {
-    throw new FaceAttrError('INVALID_OPTIONS', `"iouThreshold" must be a number in (0, 1), got ${JSON.stringify(opts.iouThreshold)}.`);
+    throw new FaceAttrError('INVALID_OPTIONS', `"iouThreshold" must be a number in (0, 1), got ${formatValue(opts.iouThreshold)}.`);
   }
   return {
     detectEvery: positiveInt('detectEvery', opts.detectEvery, 1),
