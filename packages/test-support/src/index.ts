@@ -11,4 +11,6 @@ export { rng } from './rng.js';
 export { demoFaces } from './demo-faces.js';
 export type { DemoFaces, Rect } from './demo-faces.js';
 export { syntheticScenes } from './scenes.js';
+export { crc32, encodeJpeg, exifTiff, orientedJpeg, pngChunk, storeWithOrientation, withJpegOrientation, withPngOrientation } from './exif.js';
+export type { Pixels } from './exif.js';
 export type { SceneBackground, SceneImage, SceneImageOps, SceneOptions, SyntheticScene } from './scenes.js';

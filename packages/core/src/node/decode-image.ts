@@ -1,107 +1,69 @@
 import { readFile } from 'node:fs/promises';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
 import { FaceAttrError, describeError } from '../errors.js';
-import type { RgbImage } from '../image/image-types.js';
+import { applyOrientation } from '../image/orientation.js';
+import { resizeImage } from '../image/sample.js';
+import { decodeJs } from './decode-js.js';
+import { decodeSharp, loadSharp } from './decode-sharp.js';
+import { prepareImage, shrunkSize, type DecodedImage, type DecodeOptions, type PreparedImage } from './prepare.js';
 
-export type ImageFormat = 'jpeg' | 'png';
+export { sniffImageFormat, type ImageFormat } from './image-header.js';
+export type { DecodedImage, DecodeOptions, DecoderChoice } from './prepare.js';
 
-/** Sniffs the container from magic bytes, never from a file name. */
-export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (
-    bytes.length >= 8 &&
-    bytes[0] === 0x89 &&
-    bytes[1] === 0x50 &&
-    bytes[2] === 0x4e &&
-    bytes[3] === 0x47 &&
-    bytes[4] === 0x0d &&
-    bytes[5] === 0x0a &&
-    bytes[6] === 0x1a &&
-    bytes[7] === 0x0a
-  ) {
-    return 'png';
+/** The pure-JS path: jpeg-js or pngjs, then the EXIF orientation applied here. */
+function decodePrepared(p: PreparedImage): DecodedImage {
+  const img = decodeJs(p);
+  const fileOrientation = p.header?.orientation ?? 1;
+  const orientation = p.autoOrient ? fileOrientation : 1;
+  let upright = applyOrientation(img, orientation);
+  if (p.shrink > 1) {
+    const out = shrunkSize(upright.width, upright.height, p.shrink);
+    upright = resizeImage(upright, out.width, out.height);
   }
-  return undefined;
-}
-
-// jpeg-js decodes a cut-off file into a partly grey image without complaint, so look for the
-// end-of-image marker ourselves. Some writers append bytes after it, so search the tail.
-function hasJpegEnd(bytes: Uint8Array): boolean {
-  const from = Math.max(2, bytes.length - 4096);
-  for (let i = bytes.length - 2; i >= from; i--) {
-    if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return true;
-  }
-  return false;
-}
-
-export interface DecodeOptions {
-  /** Name used in error messages (a file path, say). */
-  name?: string;
-  /** Refuse images that would take more memory than this when decoded. Default 1024 MB. */
-  maxMemoryMB?: number;
+  return { ...upright, format: p.format, orientation, fileOrientation, decoder: 'js', shrink: p.shrink };
 }
 
 /**
- * Decodes JPEG or PNG bytes into packed RGB using pure-JS decoders (jpeg-js, pngjs):
- * no native addon, so it installs everywhere Node runs. PNG alpha is dropped.
+ * Decodes JPEG or PNG bytes into upright packed RGB with the pure-JS decoders (jpeg-js, pngjs), synchronously.
+ * Same limits and orientation as {@link decodeImage}. PNG alpha is dropped.
  */
-export function decodeImageBytes(bytes: Uint8Array, options: DecodeOptions = {}): RgbImage {
-  const name = options.name ?? 'image';
-  if (!(bytes instanceof Uint8Array)) {
-    throw new FaceAttrError('INVALID_INPUT', `${name}: expected bytes (Buffer or Uint8Array).`);
-  }
-  if (bytes.length === 0) throw new FaceAttrError('INVALID_INPUT', `${name} is empty (0 bytes).`);
-  const format = sniffImageFormat(bytes);
-  if (format === 'jpeg') {
-    if (!hasJpegEnd(bytes)) {
-      throw new FaceAttrError(
-        'INVALID_INPUT',
-        `${name} is a truncated JPEG (no end-of-image marker in its ${bytes.length} bytes). Re-download or re-export the file.`,
-        { details: { name, bytes: bytes.length } },
-      );
-    }
-    try {
-      const decoded = jpeg.decode(bytes, {
-        useTArray: true,
-        formatAsRGBA: false,
-        maxMemoryUsageInMB: options.maxMemoryMB ?? 1024,
-      });
-      return { data: decoded.data, width: decoded.width, height: decoded.height, channels: 3 };
-    } catch (e) {
-      throw new FaceAttrError('INVALID_INPUT', `${name} is not a decodable JPEG: ${describeError(e)}`, { cause: e });
-    }
-  }
-  if (format === 'png') {
-    let png: { data: Uint8Array; width: number; height: number };
-    try {
-      png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    } catch (e) {
-      throw new FaceAttrError('INVALID_INPUT', `${name} is not a decodable PNG: ${describeError(e)}`, { cause: e });
-    }
-    const n = png.width * png.height;
-    const out = new Uint8Array(n * 3);
-    for (let p = 0, s = 0, d = 0; p < n; p++, s += 4, d += 3) {
-      out[d] = png.data[s]!;
-      out[d + 1] = png.data[s + 1]!;
-      out[d + 2] = png.data[s + 2]!;
-    }
-    return { data: out, width: png.width, height: png.height, channels: 3 };
-  }
-  throw new FaceAttrError(
-    'INVALID_INPUT',
-    `${name} is neither JPEG nor PNG (unrecognised leading bytes). Convert it to JPEG or PNG first.`,
-  );
+export function decodeImageBytes(bytes: Uint8Array, options: DecodeOptions = {}): DecodedImage {
+  return decodePrepared(prepareImage(bytes, options));
 }
 
-/** Reads and decodes a JPEG/PNG file, or decodes bytes already in memory. */
-export async function decodeImage(source: string | URL | Uint8Array, options: DecodeOptions = {}): Promise<RgbImage> {
-  if (source instanceof Uint8Array) return decodeImageBytes(source, options);
+/**
+ * Reads and decodes an image file (or bytes already in memory) into upright packed RGB.
+ * Uses sharp (libvips) when it is installed, else jpeg-js/pngjs (JPEG and PNG only). The EXIF Orientation
+ * is applied unless `autoOrient: false`; sizes are checked against `maxPixels`/`maxMemoryMB` from the
+ * header, before any pixel data is inflated.
+ * @example
+ * ```ts
+ * import { decodeImage } from '@faceattr/core/node';
+ *
+ * const image = await decodeImage('photo.jpg'); // { data, width, height, channels: 3, ... }
+ * const faces = await pipeline.detect(image);
+ * ```
+ */
+export async function decodeImage(source: string | URL | Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
   let bytes: Uint8Array;
-  try {
-    bytes = await readFile(source);
-  } catch (e) {
-    throw new FaceAttrError('INVALID_INPUT', `Cannot read image file ${String(source)}: ${describeError(e)}`, { cause: e });
+  if (source instanceof Uint8Array) bytes = source;
+  else {
+    try {
+      bytes = await readFile(source);
+    } catch (e) {
+      throw new FaceAttrError('INVALID_INPUT', `Cannot read image file ${String(source)}: ${describeError(e)}`, { cause: e });
+    }
   }
-  return decodeImageBytes(bytes, { ...options, name: options.name ?? String(source) });
+  const p = prepareImage(bytes, { ...options, name: options.name ?? (source instanceof Uint8Array ? undefined : String(source)) });
+  if (p.decoder !== 'js') {
+    const sharp = await loadSharp();
+    if (sharp) {
+      const d = await decodeSharp(sharp, p);
+      const orientation = p.autoOrient ? d.fileOrientation : 1;
+      return { data: d.data, width: d.width, height: d.height, channels: 3, format: p.format, orientation, fileOrientation: d.fileOrientation, decoder: 'sharp', shrink: p.shrink };
+    }
+    if (p.decoder === 'sharp') {
+      throw new FaceAttrError('INVALID_OPTIONS', "decodeImage: decoder 'sharp' was asked for, but sharp is not installed or has no binary for this platform. Run `npm install sharp`, or use decoder: 'auto'.");
+    }
+  }
+  return decodePrepared(p);
 }
