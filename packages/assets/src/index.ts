@@ -21,6 +21,7 @@ export const ASSET_NAMES = [
   'haar-frontalface-default',
   'blazeface-back',
 ] as const;
+/** One of {@link ASSET_NAMES}. */
 export type AssetName = (typeof ASSET_NAMES)[number];
 
 /**

@@ -15,6 +15,7 @@ export function decodeAge(probs: ArrayLike<number>, offset = 0): AgeEstimate {
   return { years: mean, uncertainty: Math.sqrt(v / sum) };
 }
 
+/** The gender estimate from the gender head's probability that the face is perceived as female. */
 export function decodeGender(femaleProbability: number): GenderEstimate {
   const female = femaleProbability >= 0.5;
   return {
@@ -24,6 +25,7 @@ export function decodeGender(femaleProbability: number): GenderEstimate {
   };
 }
 
+/** The race estimate from the race head's five probabilities (in {@link RACE_LABELS} order), read from `offset`. */
 export function decodeRace(probs: ArrayLike<number>, offset = 0): RaceEstimate {
   const probabilities = {} as Record<RaceLabel, number>;
   let best = 0;

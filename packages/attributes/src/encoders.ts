@@ -4,13 +4,19 @@ import { faceTemplate, type Point } from '@faceattr/core';
 export interface EncoderSpec {
   /** Asset name of the encoder graph. */
   name: string;
+/** Side of the square aligned crop, in pixels. */
   size: number;
   /** Where the five landmarks (eyes, nose tip, mouth corners) land in the crop. */
   template: readonly Point[];
+/** Subtracted from each RGB value (0..255) of the crop. */
   mean: readonly [number, number, number];
+/** The difference is divided by this. */
   std: number;
+/** Name of the graph's image input. */
   input: string;
+/** Name of the graph's embedding output. */
   output: string;
+/** Length of the embedding. */
   dim: number;
 }
 
@@ -59,6 +65,7 @@ export const FACERES_1024: EncoderSpec = {
   dim: 1024,
 };
 
+/** The encoders `faceAttributes({ encoder })` knows, by asset name. */
 export const ENCODERS: Readonly<Record<string, EncoderSpec>> = {
   [DLIB_RESNET_128.name]: DLIB_RESNET_128,
   [DLIB_RESNET_128_UTK.name]: DLIB_RESNET_128_UTK,

@@ -13,7 +13,18 @@ import { registerOnnxNames } from './register-backends.js';
 export { OnnxBackend } from './onnx-backend.js';
 export type { OnnxBackendOptions, OnnxExecutionProvider } from './ort-runtime.js';
 
-/** Creates an ONNX Runtime backend on onnxruntime-node: `onnxBackend()` (cpu) or `onnxBackend({ executionProviders: ['cuda', 'cpu'] })`. */
+/**
+ * Creates an ONNX Runtime backend on onnxruntime-node: `cpu` by default, `cuda` where its CUDA binaries are
+ * installed. It reads assets' `onnx` artifacts. In browsers this package resolves to onnxruntime-web
+ * instead (`wasm`, `webgpu`), with the same options.
+ * @example
+ * ```ts
+ * const pipeline = await createPipeline({ backend: onnxBackend(), detector: mtcnn(), attributeModel: faceAttributes() });
+ * // CUDA, with onnxruntime-node's CUDA binaries installed (else init() fails with BACKEND_UNAVAILABLE):
+ * const gpu = onnxBackend({ executionProviders: ['cuda'] });
+ * // or by registered name, falling back to the CPU: createPipeline({ backend: ['onnx-cuda', 'onnx-cpu'], ... })
+ * ```
+ */
 export function onnxBackend(options: OnnxBackendOptions = {}): OnnxBackend {
   return new OnnxBackend(nodePlatform, options);
 }

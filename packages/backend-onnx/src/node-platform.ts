@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { FaceAttrError, describeError, isNodeRuntime } from '@faceattr/core';
 import type * as OrtNode from 'onnxruntime-node';
 import type { OrtPlatform, OrtRuntime, OrtSession } from './ort-runtime.js';
@@ -24,11 +27,33 @@ function adapt(ort: typeof OrtNode): OrtRuntime & { ort: typeof OrtNode } {
   };
 }
 
+/**
+ * Where onnxruntime-node's installer puts the CUDA provider's shared library on Linux x64 (next to its
+ * binding, `bin/napi-v6/linux/x64`: its binding.js and script/install-metadata.js), or undefined where
+ * that cannot be told (other platforms, or no `import.meta.url` in the CommonJS build).
+ */
+function cudaProviderLibrary(): string | undefined {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return undefined;
+  try {
+    const main = createRequire(import.meta.url).resolve(PKG);
+    return join(dirname(main), '..', 'bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_shared.so');
+  } catch {
+    return undefined;
+  }
+}
+
 /** onnxruntime-node: the `cpu` provider everywhere, `cuda` on Linux/Windows x64 with the CUDA binaries installed. */
 export const nodePlatform: OrtPlatform = {
   kind: 'node',
   providers: ['cpu', 'cuda'],
   defaultProviders: ['cpu'],
+  // Asked for CUDA without its provider libraries, onnxruntime prints "Failed to load library
+  // libonnxruntime_providers_shared.so" on stderr before it fails: fail first, with the same error.
+  async precheck(ep) {
+    const library = ep === 'cuda' ? cudaProviderLibrary() : undefined;
+    if (library === undefined || existsSync(library)) return;
+    throw await this.unavailable(ep, await this.load({}), new Error(`${library} does not exist`));
+  },
   async load() {
     if (!isNodeRuntime()) {
       throw new FaceAttrError('BACKEND_UNAVAILABLE', 'The Node entry of @faceattr/backend-onnx (onnxruntime-node) only runs in Node; browsers resolve the web entry (onnxruntime-web).');

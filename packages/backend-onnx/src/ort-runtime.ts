@@ -54,6 +54,7 @@ export interface OrtPlatform {
   precheck?(ep: OnnxExecutionProvider): Promise<void>;
 }
 
+/** What `onnxBackend()` takes, in Node and in browsers. */
 export interface OnnxBackendOptions {
   /**
    * Execution providers in order of preference. Node: 'cpu' (default), 'cuda'. Web: 'wasm'

@@ -4,8 +4,10 @@ import { FaceAttrError, describeError, isNodeRuntime } from '@faceattr/core';
 /** Where tfjs computes. */
 export type TfjsRuntime = 'wasm' | 'cpu' | 'webgl' | 'webgpu' | 'node' | 'node-gpu';
 
+/** Every runtime {@link TfjsBackendOptions.runtime} accepts. */
 export const TFJS_RUNTIMES: readonly TfjsRuntime[] = ['wasm', 'cpu', 'webgl', 'webgpu', 'node', 'node-gpu'];
 
+/** Settings of the wasm runtime, passed to tfjs before it starts. */
 export interface RuntimeOptions {
   /**
    * Where the wasm backend finds `tfjs-backend-wasm*.wasm`: a directory URL/path prefix or a
@@ -121,4 +123,7 @@ export async function activate(runtime: TfjsRuntime): Promise<void> {
     throw new FaceAttrError('BACKEND_UNAVAILABLE', `tfjs could not start its "${name}" backend in this environment. Pick another runtime ('wasm' works everywhere).`);
   }
   await tf.ready();
+  // tfjs's cpu backend prints a banner telling Node users to install tfjs-node on its first tensor; whoever
+  // picked `cpu` chose it over `wasm` and `node` (which need no advice), so it is noise on their stderr.
+  if (name === 'cpu' && isNodeRuntime()) (tf.backend() as { firstUse?: boolean }).firstUse = false;
 }

@@ -18,14 +18,30 @@ export type FaceAttrErrorCode =
   /** The object was used after `dispose()`. */
   | 'DISPOSED';
 
+/** The optional parts of a {@link FaceAttrError}. */
 export interface FaceAttrErrorOptions {
+/** The underlying error, kept as the standard `Error.cause`. */
   cause?: unknown;
   /** Extra machine-readable context, e.g. the file that failed. */
   details?: Record<string, unknown>;
 }
 
+/**
+ * The one error type faceattr throws: `code` says what kind of failure it is, the message what to change.
+ * @example
+ * ```ts
+ * try {
+ *   await pipeline.detect(image);
+ * } catch (e) {
+ *   if (isFaceAttrError(e, 'INVALID_INPUT')) console.warn(e.message, e.details);
+ *   else throw e;
+ * }
+ * ```
+ */
 export class FaceAttrError extends Error {
+/** What kind of failure this is; stable across versions. */
   readonly code: FaceAttrErrorCode;
+/** Machine-readable context (the file, the execution provider...), when there is any. */
   readonly details: Record<string, unknown> | undefined;
 
   constructor(code: FaceAttrErrorCode, message: string, options: FaceAttrErrorOptions = {}) {

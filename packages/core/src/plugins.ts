@@ -5,14 +5,19 @@ import type { AttributeName, AttributePrediction, DetectedFace, Landmarks5 } fro
 
 /** A dense tensor crossing the backend boundary: plain typed arrays, row-major. */
 export interface TensorData {
+/** The values, row-major. */
   data: Float32Array | Int32Array;
+/** Dimensions, outermost first; their product is `data.length`. */
   shape: readonly number[];
 }
 
 /** A model loaded on a backend. */
 export interface ModelHandle {
+/** The asset name the model was loaded from. */
   readonly name: string;
+/** Names of the model's inputs, as `run` takes them. */
   readonly inputNames: readonly string[];
+/** Names of the model's outputs, as `run` returns them. */
   readonly outputNames: readonly string[];
   /**
    * Runs the model. `feeds` are keyed by input name; returns every requested output
@@ -43,9 +48,11 @@ export interface InferenceBackend {
   init(): Promise<void>;
   /** Loads a verified asset. */
   loadModel(asset: LoadedModelAsset): Promise<ModelHandle>;
+/** What the backend holds now: loaded models, and tensors/bytes where the runtime counts them. */
   memory(): BackendMemory;
   /** Releases every model this backend loaded and the runtime state it owns. */
   dispose(): Promise<void>;
+/** Same as `dispose()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -54,6 +61,7 @@ export interface InferenceBackend {
  * (its `models`, then `modelBasePath`, then the installed @faceattr/assets package) and verifies them.
  */
 export interface PluginContext {
+/** The pipeline's backend, initialised. */
   backend: InferenceBackend;
   /** Finds, verifies and loads the named model asset on `backend`. */
   loadModel(name: string): Promise<ModelHandle>;
@@ -63,31 +71,44 @@ export interface PluginContext {
 
 /** Finds faces. Implemented by @faceattr/detector-mtcnn, @faceattr/detector-haar. */
 export interface FaceDetector {
+/** Stable name, e.g. `mtcnn`, `haar`. */
   readonly name: string;
   /** Whether detections carry real landmarks; if false the pipeline estimates them from the box. */
   readonly providesLandmarks: boolean;
+/** Loads the detector's models through `ctx`; the pipeline calls it once before any `detect`. */
   load(ctx: PluginContext): Promise<void>;
   /**
    * Every face found in `image`, in any order. The pipeline applies minScore and maxFaces and sorts,
    * so a detector does not: those rules live in one place.
    */
   detect(image: RgbImage): Promise<DetectedFace[]>;
+/** Releases the detector's models. Idempotent. */
   dispose(): Promise<void>;
 }
 
+/** What one {@link AttributeModel.predict} call is asked for. */
 export interface AttributeRequest {
   /** Compute these and no others: the pipeline keeps whatever the model returns. */
   attributes: readonly AttributeName[];
+/** Also return each face's embedding. */
   embedding: boolean;
   /** When present, the model adds the milliseconds it spent aligning + encoding and running the heads. */
-  timings?: { encodeMs: number; headsMs: number };
+  timings?: {
+    /** Alignment and encoder passes, in ms. */
+    encodeMs: number;
+    /** Attribute heads, in ms. */
+    headsMs: number;
+  };
 }
 
 /** Aligned face -> embedding -> age, gender, race heads. */
 export interface AttributeModel {
+/** Stable name, e.g. `dlib-resnet-128`. */
   readonly name: string;
+/** Loads the encoder and heads through `ctx`; the pipeline calls it once before any `predict`. */
   load(ctx: PluginContext): Promise<void>;
   /** One prediction per landmark set, in order. The model aligns and crops with its own template. */
   predict(image: RgbImage, faces: readonly Landmarks5[], request: AttributeRequest): Promise<AttributePrediction[]>;
+/** Releases the model's weights. Idempotent. */
   dispose(): Promise<void>;
 }

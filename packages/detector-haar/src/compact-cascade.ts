@@ -14,6 +14,7 @@ import { parseCascadeXml } from './parse-cascade-xml.js';
 const MAGIC = 0x43484146; // "FAHC" read as a little-endian u32
 const VERSION = 1;
 
+/** The cascade in faceattr's compact binary form (float32 numbers, as OpenCV reads them); {@link decodeCascade} reads it back unchanged. */
 export function encodeCascade(c: HaarCascade): Uint8Array {
   if (c.width > 255 || c.height > 255) throw new FaceAttrError('INVALID_INPUT', `The compact cascade form holds windows up to 255 pixels, got ${c.width}x${c.height}.`);
   const out: number[] = [];
@@ -64,6 +65,7 @@ function corrupt(what: string): never {
   throw new FaceAttrError('INVALID_INPUT', `Compact Haar cascade is corrupt: ${what}.`);
 }
 
+/** Reads a cascade written by {@link encodeCascade}; throws INVALID_INPUT when the bytes are corrupt. */
 export function decodeCascade(bytes: Uint8Array): HaarCascade {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let p = 0;

@@ -15,21 +15,29 @@ const f32 = Math.fround;
 
 /** Pixels to search: 8-bit gray (1 channel) or packed RGB (3 channels), rows tightly packed. */
 export interface HaarImage {
+/** The pixels, `width * height * channels` bytes. */
   data: Uint8Array | Uint8ClampedArray;
+/** Width in pixels. */
   width: number;
+/** Height in pixels. */
   height: number;
+/** 1 (gray) or 3 (RGB, converted to gray as OpenCV does). */
   channels: 1 | 3;
 }
 
 /** One pyramid level: the float32 scale OpenCV uses and the level's size. */
 export interface PyramidLevel {
+/** Window scale factor of this level (float32). */
   scale: number;
+/** Width of the resized image at this level. */
   width: number;
+/** Height of the resized image at this level. */
   height: number;
   /** Window step in level pixels: 2 below scale 2, then 1 (OpenCV's CPU path). */
   step: number;
   /** Size of a window at this level, in image pixels. */
   windowWidth: number;
+/** Height of a window at this level, in image pixels. */
   windowHeight: number;
 }
 
@@ -60,7 +68,9 @@ export function pyramidLevels(imageWidth: number, imageHeight: number, winWidth:
   return levels;
 }
 
+/** One face `detectMultiScale` found: the averaged box of a group of raw hits, and their count. */
 export interface HaarDetection extends GroupedBox {
+/** The face's box in image pixels. */
   box: Box;
   neighbors: number;
 }

@@ -47,7 +47,9 @@ function partition(rects: readonly Box[], eps: number): { labels: Int32Array; co
   return { labels, count: classOf.size };
 }
 
+/** A box averaged from overlapping raw hits (OpenCV's `groupRectangles`). */
 export interface GroupedBox {
+/** The average of the group's boxes. */
   box: Box;
   /** How many raw hits were averaged into this box. */
   neighbors: number;

@@ -1,4 +1,7 @@
-/** Registers the Haar detector as "haar" (priority 5, below learned detectors). */
+/**
+ * Side-effect entry: registers the Haar detector as `haar` with @faceattr/core (priority 5, below learned detectors).
+ * @packageDocumentation
+ */
 import { registerDetector } from '@faceattr/core';
 import { haar, type HaarDetectorOptions } from './haar-detector.js';
 

@@ -37,6 +37,7 @@ const now = (): number => globalThis.performance.now();
 export class MtcnnDetector implements FaceDetector {
   readonly name = 'mtcnn';
   readonly providesLandmarks = true;
+/** The options in force, defaults filled in. */
   readonly options: ResolvedMtcnnOptions;
   #nets: { pnet: ModelHandle; rnet: ModelHandle; onet: ModelHandle } | undefined;
   #disposed = false;
@@ -395,7 +396,16 @@ function cropSource(pyramid: Pyramid, box: Box, size: number): { image: RgbImage
 
 const disposedError = (): FaceAttrError => new FaceAttrError('DISPOSED', 'This mtcnn detector was disposed; create a new one with mtcnn().');
 
-/** Creates the MTCNN face detector. Options are checked now (INVALID_OPTIONS). */
+/**
+ * Creates the MTCNN face detector (P-Net, R-Net, O-Net) with five landmarks per face, on the pipeline's
+ * backend. Options are checked now (INVALID_OPTIONS), before anything loads.
+ * @example
+ * ```ts
+ * const pipeline = await createPipeline({ backend: onnxBackend(), detector: mtcnn(), attributeModel: faceAttributes() });
+ * // faces down to 20 px (slower: the pyramid gets more levels):
+ * const small = mtcnn({ minFaceSize: 20 });
+ * ```
+ */
 export function mtcnn(options: MtcnnOptions = {}): MtcnnDetector {
   return new MtcnnDetector(options);
 }

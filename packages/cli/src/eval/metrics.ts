@@ -2,46 +2,91 @@ import { RACE_LABELS } from '@faceattr/core';
 
 /** One evaluated face: ground truth, and the prediction when a face was found. */
 export interface EvalSample {
+/** True age in years. */
   age: number;
   /** 0 male, 1 female */
   gender: 0 | 1;
   /** index into RACE_LABELS, or undefined when the dataset has no race label */
   race?: number;
-  pred?: { age?: number; female?: number; race?: number };
+  /** The prediction for the face found, or undefined when none was found. */
+  pred?: {
+    /** Predicted age in years. */
+    age?: number;
+    /** Predicted probability of female, in [0, 1]. */
+    female?: number;
+    /** Predicted race, an index into RACE_LABELS. */
+    race?: number;
+  };
 }
 
 /** FairFace's nine age bins. */
 export const AGE_BINS_FAIRFACE = ['0-2', '3-9', '10-19', '20-29', '30-39', '40-49', '50-59', '60-69', '70+'] as const;
 
+/** Index of `age`'s bin in {@link AGE_BINS_FAIRFACE}. */
 export function fairFaceBin(age: number): number {
   if (age <= 2) return 0;
   if (age <= 9) return 1;
   return Math.min(8, Math.floor(age / 10) + 1);
 }
 
+/** The decade `age` falls in, as a label: `0-9`, `10-19`, ..., `80+`. */
 export function decade(age: number): string {
   const d = Math.min(8, Math.floor(age / 10));
   return d === 8 ? '80+' : `${d * 10}-${d * 10 + 9}`;
 }
 
-export interface Metrics {
+/** Mean absolute age error over one group of faces. */
+export interface GroupMae {
+  /** Faces in the group. */
   n: number;
+  /** Mean absolute error of the predicted age, in years. */
+  mae: number;
+}
+
+/** Accuracy over one group of faces. */
+export interface GroupAccuracy {
+  /** Faces in the group. */
+  n: number;
+  /** Fraction predicted correctly, in [0, 1]. */
+  acc: number;
+}
+
+/** What `faceattr eval` reports (and {@link computeMetrics} returns); accuracies are fractions in [0, 1]. */
+export interface Metrics {
+  /** Samples evaluated. */
+  n: number;
+  /** Samples where a face was found. */
   detected: number;
+  /** Samples where no face was found (left out of every other number). */
   missed: number;
+  /** Mean absolute age error, in years. */
   age_mae: number;
+  /** Cumulative score at 5 years: the fraction of ages within 5 years. */
   age_cs5: number;
+  /** Fraction of ages in the right FairFace bin ({@link AGE_BINS_FAIRFACE}). */
   age_bin_acc: number;
-  age_mae_by_decade: Record<string, { n: number; mae: number }>;
+  /** Age MAE by the true age's decade. */
+  age_mae_by_decade: Record<string, GroupMae>;
+  /** Gender accuracy. */
   gender_acc: number;
-  gender_acc_by_race: Record<string, { n: number; acc: number }>;
-  gender_acc_by_age_bin: Record<string, { n: number; acc: number }>;
+  /** Gender accuracy by true race. */
+  gender_acc_by_race: Record<string, GroupAccuracy>;
+  /** Gender accuracy by the true age's FairFace bin. */
+  gender_acc_by_age_bin: Record<string, GroupAccuracy>;
+  /** Race accuracy (samples with a race label). */
   race_acc: number;
+  /** Mean F1 over the race classes present. */
   race_macro_f1: number;
+  /** Recall of each race class. */
   race_recall_by_class: Record<string, number>;
+  /** Precision of each race class. */
   race_precision_by_class: Record<string, number>;
-  age_mae_by_race: Record<string, { n: number; mae: number }>;
-  age_mae_by_gender: Record<string, { n: number; mae: number }>;
-  race_acc_by_gender: Record<string, { n: number; acc: number }>;
+  /** Age MAE by true race. */
+  age_mae_by_race: Record<string, GroupMae>;
+  /** Age MAE by true gender. */
+  age_mae_by_gender: Record<string, GroupMae>;
+  /** Race accuracy by true gender. */
+  race_acc_by_gender: Record<string, GroupAccuracy>;
 }
 
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;

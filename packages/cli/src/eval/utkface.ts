@@ -1,12 +1,16 @@
 import type { RgbImage } from '@faceattr/core';
 
+/** UTKFace's labels of one image. */
 export interface UtkLabel {
+/** The image's path, as given. */
   file: string;
+/** Age in years. */
   age: number;
   /** 0 male, 1 female */
   gender: 0 | 1;
   /** 0 White, 1 Black, 2 Asian, 3 Indian, 4 Others */
   race: 0 | 1 | 2 | 3 | 4;
+/** The split the image belongs to (`train`, `val`...), when the labels name one. */
   split?: string;
 }
 
@@ -58,7 +62,10 @@ export function padChip(chip: RgbImage, factor = 1.6): RgbImage {
 }
 
 /** Detector settings for padded UTKFace chips (one face of ~150 px per canvas), shared by training and eval. */
-export const UTK_DETECTOR_OPTIONS = { minFaceSize: 60 } as const;
+export const UTK_DETECTOR_OPTIONS = {
+  /** A padded chip's face is about 150 px: skipping smaller faces skips most of the pyramid. */
+  minFaceSize: 60,
+} as const;
 
 /** Index of the face nearest the image centre (the chip's subject), or -1 if none is within `maxOffset` of it. */
 export function centralFace(faces: readonly { box: { x: number; y: number; width: number; height: number } }[], width: number, height: number, maxOffset = 0.2): number {

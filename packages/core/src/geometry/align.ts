@@ -5,19 +5,23 @@ import type { Landmarks5, Point } from '../types.js';
  */
 export type Affine = readonly [number, number, number, number, number, number];
 
+/** The five landmarks as points, in {@link Landmarks5} order (left eye, right eye, nose, left and right mouth corner). */
 export function landmarksToArray(l: Landmarks5): Point[] {
   return [l.leftEye, l.rightEye, l.nose, l.mouthLeft, l.mouthRight];
 }
 
+/** Five points, in {@link Landmarks5} order, as landmarks; throws a RangeError for any other count. */
 export function arrayToLandmarks(p: readonly Point[]): Landmarks5 {
   if (p.length !== 5) throw new RangeError(`expected 5 landmarks, got ${p.length}`);
   return { leftEye: p[0]!, rightEye: p[1]!, nose: p[2]!, mouthLeft: p[3]!, mouthRight: p[4]! };
 }
 
+/** Maps `p` through `m`. */
 export function applyAffine(m: Affine, p: Point): Point {
   return { x: m[0] * p.x + m[1] * p.y + m[2], y: m[3] * p.x + m[4] * p.y + m[5] };
 }
 
+/** The inverse mapping of `m`; throws a RangeError when `m` is singular. */
 export function invertAffine(m: Affine): Affine {
   const [a, b, tx, c, d, ty] = m;
   const det = a * d - b * c;

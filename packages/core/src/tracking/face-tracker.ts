@@ -13,17 +13,25 @@ import type { TrackedFace } from './track-types.js';
 
 /** Tracker settings after validation (see `TrackOptions`). */
 export interface FaceTrackerSettings {
+/** Weight of the newest observation in each track's moving average, in (0, 1]. */
   smoothing: number;
+/** Smallest IoU for a detection to continue a track. */
   iouThreshold: number;
+/** Detector runs a track survives without a match. */
   maxMissed: number;
+/** Frames between attribute predictions for a known track. */
   attributesEvery: number;
 }
 
 /** A detection the tracker can follow: a {@link FaceResult} before attributes. */
 export interface TrackerDetection {
+/** {@inheritDoc FaceResult.box} */
   box: Box;
+/** {@inheritDoc FaceResult.score} */
   score: number;
+/** {@inheritDoc FaceResult.landmarks} */
   landmarks: Landmarks5;
+/** {@inheritDoc FaceResult.landmarkSource} */
   landmarkSource: LandmarkSource;
 }
 
@@ -52,7 +60,10 @@ export class FaceTracker {
   #tracks: Track[] = [];
   #nextId = 1;
 
-  constructor(readonly settings: FaceTrackerSettings) {}
+  constructor(
+    /** The tracker's settings, as validated from `TrackOptions`. */
+    readonly settings: FaceTrackerSettings,
+  ) {}
 
   /** Live tracks (including ones currently missed), for inspection and tests. */
   get size(): number {
@@ -63,7 +74,12 @@ export class FaceTracker {
    * Matches one detector run to the tracks. Returns the tracks seen in this frame and, of those, the ones
    * whose attributes are due (new tracks, or `attributesEvery` frames since their last prediction).
    */
-  observe(detections: readonly TrackerDetection[], frameIndex: number): { seen: Track[]; due: Track[] } {
+  observe(detections: readonly TrackerDetection[], frameIndex: number): {
+    /** The tracks matched or started by this run. */
+    seen: Track[];
+    /** Those of `seen` whose attributes should be predicted now. */
+    due: Track[];
+  } {
     const pairs: { t: number; d: number; overlap: number }[] = [];
     this.#tracks.forEach((track, t) =>
       detections.forEach((det, d) => {

@@ -18,7 +18,9 @@ export interface TrackOptions {
   maxMissed?: number;
   /** Attributes to predict; defaults to the pipeline's. */
   attributes?: readonly AttributeName[];
+/** Drop faces the detector scores below this; defaults to the pipeline's. */
   minScore?: number;
+/** Keep at most this many faces per detector run, highest scores first; defaults to the pipeline's. */
   maxFaces?: number;
   /** Stops the stream when aborted (same as `handle.stop()`). */
   signal?: AbortSignal;
@@ -36,11 +38,13 @@ export interface TrackedFace extends FaceResult {
 export interface FrameTimings {
   /** Pixel conversion (video element/canvas/raw → RGB). */
   readMs: number;
+/** Face detector (0 on frames where it did not run). */
   detectMs: number;
   /** Alignment + encoder passes. */
   encodeMs: number;
   /** Attribute heads. */
   headsMs: number;
+/** The whole frame, from reading pixels to tracked faces. */
   totalMs: number;
 }
 
@@ -50,11 +54,15 @@ export interface TrackFrame {
   frameIndex: number;
   /** Media time of the frame (video currentTime or the source's timestamp), in ms. */
   timestampMs: number;
+/** Frame width in pixels. */
   width: number;
+/** Frame height in pixels. */
   height: number;
+/** The faces tracked in this frame (faces missed in it are not reported). */
   faces: TrackedFace[];
   /** Whether the detector ran on this frame (see `detectEvery`). */
   detected: boolean;
+/** Time spent per stage on this frame. */
   timings: FrameTimings;
   /** Processed frames per second, averaged over the last second of wall time. */
   fps: number;
@@ -62,7 +70,9 @@ export interface TrackFrame {
 
 /** One frame of a non-DOM source, e.g. decoded from a video file in Node. */
 export interface VideoFrameInput {
+/** The frame's pixels. */
   image: ImageInput;
+/** Media time of the frame in ms; when missing, the time since the stream started. */
   timestampMs?: number;
 }
 

@@ -159,6 +159,8 @@ const CASES: OpCase[] = [
 ];
 
 beforeAll(async () => {
+  // tfjs's test flag: it checks each kernel for leaked tensors and prints no "install the node backend" banner.
+  tf.env().set('IS_TEST', true);
   await tf.setBackend('cpu');
 });
 
