@@ -19,7 +19,12 @@ import { AGE_BINS, ENCODERS, type EncoderSpec } from './encoders.js';
 
 /** What {@link faceAttributes} takes; every option has a default. */
 export interface FaceAttributesOptions {
-  /** Encoder asset. Default 'dlib-resnet-128'. */
+  /**
+   * Encoder asset. Default 'dlib-resnet-128'. 'dlib-resnet-128-utk' is dlib's ResNet fine-tuned on UTKFace
+   * (non-commercial research only; not better than the default on val yet, see its model card). Embeddings
+   * returned with `returnEmbedding` are this encoder's output: an identity descriptor for 'dlib-resnet-128',
+   * an attribute embedding (not for face matching) for 'dlib-resnet-128-utk'.
+   */
   encoder?: string;
   /** Heads asset. Default `heads-<encoder>`. */
   heads?: string;

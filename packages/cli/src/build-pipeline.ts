@@ -24,6 +24,8 @@ export interface PipelineChoice {
   detector: string;
   attributes: AttributeName[];
   detectorOptions?: Record<string, unknown>;
+  /** Passed to the backend's factory (e.g. onnx `intraOpNumThreads`); the backend checks them. */
+  backendOptions?: Record<string, unknown>;
   /** Average each face's prediction with its mirror image's (a second encoder pass). */
   mirror?: boolean;
   /** Encoder asset of the attribute model (`faceAttributes({ encoder })`); its default when absent. */
@@ -34,12 +36,28 @@ function checkChoice(flag: string, registry: Choices, name: string): void {
   if (!registry.has(name)) throw new FaceAttrError('INVALID_OPTIONS', `${flag} must be one of ${registry.names().join(', ')}; got ${JSON.stringify(name)}.`);
 }
 
-/** A pipeline from command-line choices, checked against the registered names. */
-export async function buildPipeline(c: PipelineChoice): Promise<FaceAttributePipeline> {
+/** Throws INVALID_OPTIONS naming the registered choices when --backend or --detector is unknown. */
+export function checkChoices(c: Pick<PipelineChoice, 'backend' | 'detector'>): void {
   checkChoice('--backend', backends, c.backend);
   checkChoice('--detector', detectors, c.detector);
+}
+
+/**
+ * onnxruntime-node gives each session every core by default, and its idle threads spin: on this 2-core VM
+ * under load, `--jobs 1` with two threads used 94 ms of CPU per UTKFace image against 18 ms with one
+ * (packages/cli/bench/scale-results.json). So each worker gets one thread; `--jobs` is the parallelism.
+ */
+export function onnxThreads(backend: string): { backendOptions?: Record<string, unknown> } {
+  const entry = backends.entries().find((e) => e.name === backend);
+  if ((entry?.aliasOf ?? backend) !== 'onnx-cpu') return {};
+  return { backendOptions: { intraOpNumThreads: 1 } };
+}
+
+/** A pipeline from command-line choices, checked against the registered names. */
+export async function buildPipeline(c: PipelineChoice): Promise<FaceAttributePipeline> {
+  checkChoices(c);
   return createPipeline({
-    backend: (await backends.create(c.backend)).instance,
+    backend: (await backends.create(c.backend, c.backendOptions)).instance,
     detector: (await detectors.create(c.detector, c.detectorOptions)).instance,
     attributeModel: c.attributes.length ? faceAttributes({ mirror: c.mirror ?? false, ...(c.encoder ? { encoder: c.encoder } : {}) }) : null,
     attributes: c.attributes,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { FaceAttrError, backends, describeError, detectors, isFaceAttrError, type AttributeName } from '@faceattr/core';
 import { analyze } from './analyze.js';
@@ -6,6 +7,7 @@ import { evaluate, type EvalReport } from './evaluate.js';
 
 const indent = (lines: string[]) => lines.map((l) => `  ${l}`).join('\n');
 
+/** The usage text `faceattr` prints for help. */
 export const USAGE = `faceattr: perceived age, gender and (opt-in) race for faces in photos and videos
 
 Usage:
@@ -13,7 +15,11 @@ Usage:
       --detector NAME                  face detector (default ${DEFAULT_DETECTOR}; names below)
       --backend NAME                   inference backend (default ${DEFAULT_BACKEND}; names below)
       --attributes age,gender[,race]   attributes to predict (default age,gender; race is opt-in)
-      --json | --csv                   machine-readable output on stdout (default: text)
+      --json | --jsonl | --csv         machine-readable output on stdout (default: text): a JSON array, one JSON
+                                       object per line, or CSV rows; written as results complete, one record per
+                                       input (its faces, or its error code and message), in input order
+      --jobs N                         worker threads for images, each with its own pipeline
+                                       (default: available parallelism, here ${availableParallelism()})
       --annotate OUT_DIR               write images with boxes and labels to OUT_DIR (videos: NAME.annotated.mp4)
       --mirror                         also encode each face mirrored and average (slower, slightly better)
       --encoder NAME                   attribute encoder (default: faceAttributes()' default; e.g. dlib-resnet-128)
@@ -26,8 +32,17 @@ Usage:
   faceattr eval --format utkface|gender-csv DIR [options]
       --split NAME                     only rows of labels.csv with this split (e.g. val)
       --limit N                        first N images only
-      --detector, --backend, --mirror, --encoder  as for analyze
+      --detector, --backend, --mirror, --encoder, --jobs  as for analyze
       --json                           print the metrics as JSON
+
+  faceattr queue add --redis URL [--queue NAME] FILES_OR_DIRS_OR_URLS...   enqueue images (BullMQ on Redis)
+  faceattr queue status --redis URL [--queue NAME] [--json]               progress of the queue
+  faceattr queue results --redis URL [--queue NAME] --jsonl               one JSON line per finished job
+  faceattr worker --redis URL [--queue NAME] [--jobs N] [options]         analyse queued images until SIGTERM
+      --detector, --backend, --attributes, --mirror, --encoder, --min-face-size  as for analyze
+      --stall-ms MS                    lock time of a running job; a worker silent this long is presumed dead
+                                       and its job runs again elsewhere (default 30000)
+  (Ctrl-C / SIGTERM: analyze writes what finished, closes its output and exits 130; see docs/scale.md)
 
 Detectors (--detector):
 ${indent(choiceLines(detectors))}
@@ -51,7 +66,30 @@ function parseAttributes(s: string): AttributeName[] {
   return list as AttributeName[];
 }
 
-/** Runs the CLI; returns the process exit code (0 ok, 1 some files failed, 2 usage or fatal error). */
+/**
+ * Runs `fn` with a signal that SIGINT/SIGTERM abort (the command writes what finished and exits 130);
+ * a second signal exits at once. The handlers are removed afterwards.
+ */
+export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(new FaceAttrError('INVALID_OPTIONS', `interrupted by ${name}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export const cliHelpers = { positiveInt, parseAttributes, usageError, withInterrupt };
+export type CliHelpers = typeof cliHelpers;
+
+/** Runs the CLI; returns the process exit code (0 ok, 1 some files failed, 2 usage or fatal error, 130 interrupted). */
 export async function main(
   argv: string[],
   out: (s: string) => void = (s) => process.stdout.write(s),
@@ -73,7 +111,9 @@ export async function main(
           backend: { type: 'string', default: DEFAULT_BACKEND },
           attributes: { type: 'string', default: 'age,gender' },
           json: { type: 'boolean', default: false },
+          jsonl: { type: 'boolean', default: false },
           csv: { type: 'boolean', default: false },
+          jobs: { type: 'string' },
           annotate: { type: 'string' },
           mirror: { type: 'boolean', default: false },
           encoder: { type: 'string' },
@@ -87,13 +127,15 @@ export async function main(
       const every = positiveInt('--every', values.every);
       const maxFrames = positiveInt('--max-frames', values['max-frames']);
       const minFaceSize = positiveInt('--min-face-size', values['min-face-size']);
-      if (values.json && values.csv) throw usageError('Use either --json or --csv, not both.');
+      if ([values.json, values.jsonl, values.csv].filter(Boolean).length > 1) throw usageError('Use one of --json, --jsonl, --csv.');
+      const jobs = positiveInt('--jobs', values.jobs);
       const opts = {
         inputs: positionals,
         detector: values.detector!,
         backend: values.backend!,
         attributes: parseAttributes(values.attributes!),
-        format: values.json ? ('json' as const) : values.csv ? ('csv' as const) : ('text' as const),
+        format: values.json ? ('json' as const) : values.jsonl ? ('jsonl' as const) : values.csv ? ('csv' as const) : ('text' as const),
+        ...(jobs ? { jobs } : {}),
         ...(values.annotate ? { annotate: values.annotate } : {}),
         mirror: values.mirror!,
         ...(values.encoder ? { encoder: values.encoder } : {}),
@@ -102,8 +144,9 @@ export async function main(
         ...(values.ffmpeg ? { ffmpeg: values.ffmpeg } : {}),
         ...(minFaceSize ? { minFaceSize } : {}),
       };
-      const { results, failed } = await analyze(opts, out, err, errIsTTY);
-      if (!results.length && failed) return 2;
+      const { ok, failed, interrupted } = await withInterrupt((signal) => analyze({ ...opts, signal }, out, err, errIsTTY));
+      if (interrupted) return 130;
+      if (!ok && failed) return 2;
       return failed ? 1 : 0;
     }
     if (command === 'eval') {
@@ -119,12 +162,14 @@ export async function main(
           json: { type: 'boolean', default: false },
           mirror: { type: 'boolean', default: false },
           encoder: { type: 'string' },
+          jobs: { type: 'string' },
         },
       });
       if (positionals.length !== 1) throw usageError('eval needs exactly one directory.');
       const limit = values.limit === undefined ? undefined : Number(values.limit);
       if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw usageError('--limit must be a positive integer.');
-      const report = await evaluate({
+      const jobs = positiveInt('--jobs', values.jobs);
+      const report = await withInterrupt((signal) => evaluate({
         format: values.format as 'utkface' | 'gender-csv',
         dir: positionals[0]!,
         detector: values.detector!,
@@ -133,9 +178,20 @@ export async function main(
         ...(limit ? { limit } : {}),
         mirror: values.mirror!,
         ...(values.encoder ? { encoder: values.encoder } : {}),
-      }, err, errIsTTY);
+        ...(jobs ? { jobs } : {}),
+        signal,
+      }, err, errIsTTY).catch((e: unknown) => {
+        if (signal.aborted) return undefined;
+        throw e;
+      }));
+      if (!report) return 130;
       out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       return 0;
+    }
+    if (command === 'queue' || command === 'worker') {
+      // Loaded on demand: BullMQ and ioredis are only needed by these commands.
+      const { queueCommand } = await import('./queue/command.js');
+      return await queueCommand(command, rest, out, err, cliHelpers);
     }
     throw usageError(`Unknown command "${command}".`);
   } catch (e) {

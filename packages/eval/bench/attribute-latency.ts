@@ -33,7 +33,7 @@ interface Runner {
   ms: number[];
 }
 const runners: Runner[] = [];
-for (const encoder of ['dlib-resnet-128', 'faceres-1024']) {
+for (const encoder of ['dlib-resnet-128', 'dlib-resnet-128-utk', 'faceres-1024']) {
   if (!existsSync(join(assetsDir(), `heads-${encoder}`, 'manifest.json'))) {
     console.log(`skip ${encoder}: no trained heads asset`);
     continue;

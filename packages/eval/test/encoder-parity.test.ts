@@ -5,7 +5,8 @@
  * (Debian: apt-get install -y python3-torch python3-onnx) and skip with a message without them; CI
  * does not train. (ONNX vs tfjs for every built asset: packages/backend-onnx's parity test.)
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,13 +76,13 @@ describe.skipIf(!hasTorch)('training/: PyTorch dlib ResNet vs the ONNX assets', 
 });
 
 describe.skipIf(!hasTorch || !hasUtkface())('training/: trainer smoke test on a few UTKFace chips', () => {
-  it('exports chips through the library path and runs one short epoch', () => {
+  it('exports chips through the library path and runs one short epoch', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'faceattr-train-'));
     try {
-      for (const split of ['train', 'val']) {
-        const r = spawnSync('npx', ['tsx', '--conditions=@faceattr/source', join(REPO_ROOT, 'packages', 'eval', 'train', 'export-chips.ts'), '--split', split, '--limit', '12', '--dataset', UTKFACE_DIR, '--out', dir], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
-        expect(r.status, r.stderr).toBe(0);
-      }
+      const script = join(REPO_ROOT, 'packages', 'eval', 'train', 'export-chips.ts');
+      await Promise.all(['train', 'val'].map((split) =>
+        promisify(execFile)('npx', ['tsx', '--conditions=@faceattr/source', script, '--split', split, '--limit', '12', '--dataset', UTKFACE_DIR, '--out', dir], { cwd: REPO_ROOT, timeout: 90_000 }),
+      ));
       python(['-m', 'faceattr_train.train', '--out', join(dir, 'run'), '--cache', dir, '--epochs', '1', '--batch', '4', '--threads', '1']);
       const report = JSON.parse(readFileSync(join(dir, 'run', 'report.json'), 'utf8')) as { history: { age_mae: number }[] };
       expect(report.history).toHaveLength(2);

@@ -1,0 +1,1 @@
+"""faceattr's encoder fine-tuning on UTKFace (PyTorch, CPU). See ../README.md."""
