@@ -1,22 +1,33 @@
-import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { describeError, type AttributeName } from '@faceattr/core';
-import { decodeImage } from '@faceattr/core/node';
-import { writeAnnotated } from './annotate.js';
-import { buildPipeline } from './build-pipeline.js';
-import { csvHeader, faceCsvRow, faceToJson, type FaceJson } from './face-json.js';
+import { FaceAttrError, type AttributeName, type FaceAttributePipeline } from '@faceattr/core';
+import { buildPipeline, checkChoices, onnxThreads } from './build-pipeline.js';
+import { faceToJson } from './face-json.js';
 import { isVideoFile, listImages } from './list-images.js';
+import { failedFile, InOrder, isFailed, RecordWriter, type AnalyzeResult, type FileResult, type OutputFormat } from './output.js';
+import { createPipelinePool, type PipelinePool } from './pool/pool.js';
 import { Progress } from './progress.js';
-import { analyzeVideo, videoSummaryText, type VideoFileResult } from './video/analyze-video.js';
+import { analyzeVideo, videoSummaryText } from './video/analyze-video.js';
 import { findFfmpeg, type FfmpegBinary } from './video/find-ffmpeg.js';
 
+export type { AnalyzeResult, FailedFile, FileResult, OutputFormat } from './output.js';
+
+/** What `faceattr analyze` runs with (its command-line options, parsed). */
 export interface AnalyzeOptions {
+/** Image and video files, and folders (searched for images and videos). */
   inputs: string[];
+/** Registered detector name (`mtcnn`, `haar`). */
   detector: string;
+/** Registered backend name (`onnx`, `tfjs-wasm`...). */
   backend: string;
+/** Attributes to predict; race only when listed. */
   attributes: AttributeName[];
-  format: 'text' | 'json' | 'csv';
+  /** `json`: an array, `jsonl`: one object per line, `csv`, `text`. Every format is written as results complete. */
+  format: OutputFormat;
+/** Folder to write annotated copies into (images; `<name>.annotated.mp4` for videos). */
   annotate?: string;
+/** Also encode each face mirrored and average the predictions (`faceAttributes({ mirror })`). */
   mirror?: boolean;
   /** Encoder of the attribute model (default: faceAttributes()' default). */
   encoder?: string;
@@ -28,17 +39,21 @@ export interface AnalyzeOptions {
   maxFrames?: number;
   /** Smallest face to look for, in pixels (MTCNN `minFaceSize`, Haar `minSize`); larger is faster. */
   minFaceSize?: number;
+  /** Worker threads for images (each with its own pipeline). Default `os.availableParallelism()`. */
+  jobs?: number;
+  /** Stops the run: no new file starts, running images finish, a running video is abandoned (no file left). */
+  signal?: AbortSignal;
 }
 
-export interface FileResult {
-  file: string;
-  width: number;
-  height: number;
-  faces: FaceJson[];
+/** How an `analyze` run ended. */
+export interface AnalyzeSummary {
+  /** Inputs analysed (including those with no face). */
+  ok: number;
+  /** Inputs that failed (each has a record with its error). */
+  failed: number;
+  /** True when `signal` stopped the run before every input was done. */
+  interrupted: boolean;
 }
-
-/** One entry of `analyze --json`: an image (`faces`) or a video (`type: 'video'`, `frames`, `tracks`). */
-export type AnalyzeResult = FileResult | VideoFileResult;
 
 /**
  * Where `--annotate` writes each file's annotated copy: `<name>.jpg` for images, `<name>.annotated.mp4`
@@ -60,74 +75,117 @@ export function planAnnotations(files: readonly string[], dir: string): Map<stri
   return plan;
 }
 
+function detectorOptions(o: AnalyzeOptions): Record<string, unknown> | undefined {
+  if (!o.minFaceSize) return undefined;
+  return o.detector === 'haar' ? { minSize: o.minFaceSize } : { minFaceSize: o.minFaceSize };
+}
+
 /**
- * Runs the pipeline on every image, and the tracker on every video (decoded with ffmpeg). Unreadable files are reported on stderr and skipped;
- * returns the number of files that failed so the exit code can say so.
+ * Analyses every input: images on a pool of `jobs` worker threads, videos (decoded with ffmpeg and
+ * tracked) on this thread. Writes one record per input, in input order, as soon as it can: its faces,
+ * or its error code and message. Memory stays bounded: at most `2 x jobs` inputs are started ahead of
+ * the output.
  */
 export async function analyze(
   o: AnalyzeOptions,
   write: (s: string) => void,
   writeErr: (s: string) => void = (s) => process.stderr.write(s),
   errIsTTY = Boolean(process.stderr.isTTY),
-): Promise<{ results: AnalyzeResult[]; failed: number }> {
-  const { files, errors } = await listImages(o.inputs);
-  const progress = new Progress(files.length, 'analyze', writeErr, errIsTTY);
-  for (const e of errors) progress.note(`faceattr: skipping ${e.path}: ${e.message}`);
-  const pipeline = await buildPipeline({
-    ...o,
-    ...(o.minFaceSize ? { detectorOptions: o.detector === 'haar' ? { minSize: o.minFaceSize } : { minFaceSize: o.minFaceSize } } : {}),
-  });
+): Promise<AnalyzeSummary> {
+  const { files, errors, ordered: inputs } = await listImages(o.inputs);
+  const progress = new Progress(inputs.length, 'analyze', writeErr, errIsTTY);
+  const choice = { ...o, ...(detectorOptions(o) ? { detectorOptions: detectorOptions(o) } : {}) };
+  const images = files.filter((f) => !isVideoFile(f));
+  const jobs = Math.max(1, Math.min(o.jobs ?? availableParallelism(), images.length || 1));
+  checkChoices(o); // before any worker starts
+  const pool: PipelinePool | undefined = images.length
+    ? await createPipelinePool({ ...choice, size: jobs, ...onnxThreads(o.backend) })
+    : undefined;
+  let pipeline: Promise<FaceAttributePipeline> | undefined; // for videos, built on first use
+  let ffmpeg: Promise<FfmpegBinary> | undefined;
+  let videoChain: Promise<unknown> = Promise.resolve();
   if (o.annotate) await mkdir(o.annotate, { recursive: true });
   const annotations = o.annotate ? planAnnotations(files, o.annotate) : undefined;
-  const results: AnalyzeResult[] = [];
-  let failed = errors.length;
-  let ffmpeg: Promise<FfmpegBinary> | undefined;
-  if (o.format === 'csv') write(`${csvHeader()}\n`);
-  try {
-    for (const file of files) {
+  const videoMs = new Map<string, number>(); // for the text summary's frames/s
+  const writer = new RecordWriter(o.format, write, (r) => ('type' in r ? videoSummaryText(r, videoMs.get(r.file)) : textLine(r)));
+  const summary: AnalyzeSummary = { ok: 0, failed: 0, interrupted: false };
+  const ordered = new InOrder<AnalyzeResult>((r) => {
+    if (isFailed(r)) {
+      summary.failed++;
+      progress.note(`faceattr: skipping ${r.file}: ${r.error.message}`);
+    } else summary.ok++;
+    writer.record(r);
+  });
+  const missing = new Map(errors.map((e) => [e.path, e.message]));
+
+  const analyzeFile = async (file: string): Promise<AnalyzeResult> => {
+    const gone = missing.get(file);
+    if (gone !== undefined) throw new FaceAttrError('INVALID_INPUT', `Cannot read ${file}: ${gone}.`);
+    const annotate = annotations?.get(file);
+    if (!isVideoFile(file)) {
       try {
-        if (isVideoFile(file)) {
-          ffmpeg ??= findFfmpeg(o.ffmpeg ? { path: o.ffmpeg } : {});
-          const started = performance.now();
-          const res = await analyzeVideo(pipeline, file, {
-            ffmpeg: await ffmpeg,
-            ...(o.every ? { every: o.every } : {}),
-            ...(o.maxFrames ? { maxFrames: o.maxFrames } : {}),
-            ...(annotations ? { annotate: annotations.get(file)! } : {}),
-            note: (m) => progress.note(`faceattr: ${file}: ${m}`),
-            writeErr,
-            errIsTTY,
-          });
-          results.push(res);
-          if (o.format === 'csv') {
-            for (const fr of res.frames) {
-              fr.faces.forEach((f, i) => write(`${faceCsvRow(file, res.width, res.height, i, f, { frame: fr.frameIndex, timestampMs: fr.timestampMs, trackId: f.trackId })}\n`));
-            }
-          }
-          if (o.format === 'text') write(videoSummaryText(res, performance.now() - started));
-          progress.tick();
-          continue;
-        }
-        const image = await decodeImage(file);
-        const faces = await pipeline.detect(image);
-        const json = faces.map(faceToJson);
-        const res = { file, width: image.width, height: image.height, faces: json };
-        results.push(res);
-        if (o.format === 'csv') json.forEach((f, i) => write(`${faceCsvRow(file, image.width, image.height, i, f)}\n`));
-        if (o.format === 'text') write(textLine(res));
-        if (annotations) await writeAnnotated(image, faces, annotations.get(file)!);
+        const r = await pool!.detectFile(file, { name: file, ...(annotate ? { annotate } : {}) });
+        return { file, width: r.width, height: r.height, faces: r.faces.map(faceToJson) };
       } catch (e) {
-        failed++;
-        progress.note(`faceattr: skipping ${file}: ${describeError(e)}`);
+        // A worker that died mid-write leaves its temporary file behind; the final name was never written.
+        if (annotate) await rm(`${annotate}.partial`, { force: true });
+        throw e;
       }
-      progress.tick();
     }
+    // Videos run one at a time on this thread (the tracker is sequential by nature).
+    const run = videoChain.then(async () => {
+      if (o.signal?.aborted) throw o.signal.reason;
+      ffmpeg ??= findFfmpeg(o.ffmpeg ? { path: o.ffmpeg } : {});
+      const bin = await ffmpeg;
+      pipeline ??= buildPipeline(choice);
+      const started = performance.now();
+      const res = await analyzeVideo(await pipeline, file, {
+        ffmpeg: bin,
+        ...(o.every ? { every: o.every } : {}),
+        ...(o.maxFrames ? { maxFrames: o.maxFrames } : {}),
+        ...(annotate ? { annotate } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+        note: (m) => progress.note(`faceattr: ${file}: ${m}`),
+        writeErr,
+        errIsTTY,
+      });
+      videoMs.set(file, performance.now() - started);
+      return res;
+    });
+    videoChain = run.catch(() => undefined);
+    return run;
+  };
+
+  const window = 2 * jobs;
+  const running = new Set<Promise<void>>();
+  const stopped = new Promise<void>((r) => o.signal?.addEventListener('abort', () => r(), { once: true }));
+  try {
+    for (let i = 0; i < inputs.length; i++) {
+      while (running.size && (running.size >= window || i - ordered.nextIndex >= window) && !o.signal?.aborted) await Promise.race([...running, stopped]);
+      if (o.signal?.aborted) break;
+      const file = inputs[i]!;
+      const task = analyzeFile(file).then(
+        (r) => ordered.put(i, r),
+        (e: unknown) => {
+          // Work stopped by the interrupt is not a failure of the file: it gets no record.
+          if (!o.signal?.aborted) ordered.put(i, failedFile(file, e));
+        },
+      ).finally(() => {
+        running.delete(task);
+        progress.tick();
+      });
+      running.add(task);
+    }
+    await Promise.all(running);
   } finally {
+    summary.interrupted = Boolean(o.signal?.aborted);
+    if (summary.interrupted) ordered.flush();
+    writer.end();
     progress.end();
-    await pipeline.dispose();
+    await pool?.dispose();
+    if (pipeline) await (await pipeline.catch(() => undefined))?.dispose();
   }
-  if (o.format === 'json') write(`${JSON.stringify(results, null, 2)}\n`);
-  return { results, failed };
+  return summary;
 }
 
 function textLine(r: FileResult): string {

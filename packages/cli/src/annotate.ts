@@ -3,6 +3,7 @@ import jpeg from 'jpeg-js';
 import type { FaceResult, RgbImage } from '@faceattr/core';
 import { GLYPH_H, rasterText, textWidth } from './bitmap-font.js';
 
+/** A colour: red, green, blue, each 0..255. */
 export type Rgb = readonly [number, number, number];
 
 /** A short label such as "F 34Y 97%" (gender, age, gender confidence), plus race when present. */
@@ -14,6 +15,7 @@ export function faceLabel(f: FaceResult): string {
   return parts.join(' ') || `${Math.round(f.score * 100)}%`;
 }
 
+/** How {@link drawFaces} labels and colours each face. */
 export interface DrawOptions {
   /** Label text per face; default {@link faceLabel}. */
   label?: (f: FaceResult, i: number) => string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '@faceattr/core/node';
 import { main } from './cli.js';
-import type { FileResult } from './analyze.js';
+import type { AnalyzeResult, FileResult } from './analyze.js';
 import { demoPhoto as photo, UTKFACE_DIR as UTKFACE } from '@faceattr/test-support';
 
 const tmp = mkdtempSync(join(tmpdir(), 'faceattr-cli-'));
@@ -59,8 +59,12 @@ describe('faceattr analyze', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/skipping .*truncated\.jpg: .*truncated JPEG/);
     expect(r.stderr).toMatch(/skipping .*missing\.jpg/);
-    const out = JSON.parse(r.stdout) as FileResult[];
-    expect(out.map((f) => f.file)).toEqual([photo(3)]);
+    // Every input has a record, in input order: its faces or its error.
+    const out = JSON.parse(r.stdout) as AnalyzeResult[];
+    expect(out.map((f) => f.file)).toEqual([bad, photo(3), join(tmp, 'missing.jpg')]);
+    expect(out[0]).toEqual({ file: bad, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/truncated JPEG/) } });
+    expect((out[1] as FileResult).faces.length).toBeGreaterThan(0);
+    expect(out[2]).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringMatching(/no such file/) } });
   }, 60_000);
 
   it('--csv prints one row per face and --annotate writes a decodable image of the same size', async () => {

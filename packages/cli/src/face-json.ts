@@ -4,16 +4,52 @@ const r = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 
 /** The JSON shape `faceattr analyze --json` prints for one face. */
 export interface FaceJson {
-  box: { x: number; y: number; width: number; height: number };
+  /** The face's box in image pixels, rounded to 0.1. */
+  box: {
+    /** Left edge. */
+    x: number;
+    /** Top edge. */
+    y: number;
+    /** Width. */
+    width: number;
+    /** Height. */
+    height: number;
+  };
+  /** Detector confidence in [0, 1], 4 decimals. */
   score: number;
-  landmarks: Record<string, { x: number; y: number }>;
+  /** The five landmarks by name (`leftEye`, `rightEye`, `nose`, `mouthLeft`, `mouthRight`), rounded to 0.1 px. */
+  landmarks: Record<
+    string,
+    {
+      /** Horizontal position in pixels. */
+      x: number;
+      /** Vertical position in pixels. */
+      y: number;
+    }
+  >;
+  /** `detector` or `estimated-from-box`. */
   landmarkSource: string;
+  /** Perceived age in years, 2 decimals. */
   age?: number;
+  /** Standard deviation of the age distribution, in years. */
   ageUncertainty?: number;
-  gender?: { label: string; probability: number };
-  race?: { label: string; probabilities: Record<string, number> };
+  /** Perceived gender. */
+  gender?: {
+    /** `male` or `female`. */
+    label: string;
+    /** Probability of `label`, 4 decimals. */
+    probability: number;
+  };
+  /** Perceived race, only with `--attributes ...,race`. */
+  race?: {
+    /** The most probable class. */
+    label: string;
+    /** Every class's probability, 4 decimals. */
+    probabilities: Record<string, number>;
+  };
 }
 
+/** A face as `--json` prints it: numbers rounded, attributes flattened. */
 export function faceToJson(f: FaceResult): FaceJson {
   const out: FaceJson = {
     box: { x: r(f.box.x, 1), y: r(f.box.y, 1), width: r(f.box.width, 1), height: r(f.box.height, 1) },
@@ -30,7 +66,7 @@ export function faceToJson(f: FaceResult): FaceJson {
   return out;
 }
 
-const CSV_HEADER = 'file,width,height,face,x,y,box_width,box_height,score,age,age_uncertainty,gender,gender_probability,race,race_probability,frame,timestamp_ms,track_id';
+const CSV_HEADER = 'file,width,height,face,x,y,box_width,box_height,score,age,age_uncertainty,gender,gender_probability,race,race_probability,frame,timestamp_ms,track_id,error_code,error_message';
 
 export function csvHeader(): string {
   return CSV_HEADER;
@@ -48,11 +84,22 @@ export interface CsvVideoFields {
   trackId: number;
 }
 
-/** One CSV row; `frame,timestamp_ms,track_id` are filled for faces in videos (one row per face per frame). */
-export function faceCsvRow(file: string, width: number, height: number, i: number, f: FaceJson, video?: CsvVideoFields): string {
+/**
+ * One CSV row; `frame,timestamp_ms,track_id` are filled for faces in videos (one row per face per frame).
+ * An image without faces gets one row with empty face columns; a file that failed, one with `error_*`.
+ */
+export function faceCsvRow(
+  file: string,
+  width: number | undefined,
+  height: number | undefined,
+  i: number | undefined,
+  f: FaceJson | undefined,
+  video?: CsvVideoFields,
+  error?: { code: string; message: string },
+): string {
   return [
-    file, width, height, i, f.box.x, f.box.y, f.box.width, f.box.height, f.score, f.age, f.ageUncertainty,
-    f.gender?.label, f.gender?.probability, f.race?.label, f.race ? f.race.probabilities[f.race.label] : undefined,
-    video?.frame, video?.timestampMs, video?.trackId,
+    file, width, height, i, f?.box.x, f?.box.y, f?.box.width, f?.box.height, f?.score, f?.age, f?.ageUncertainty,
+    f?.gender?.label, f?.gender?.probability, f?.race?.label, f?.race ? f.race.probabilities[f.race.label] : undefined,
+    video?.frame, video?.timestampMs, video?.trackId, error?.code, error?.message,
   ].map(csvField).join(',');
 }

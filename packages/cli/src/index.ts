@@ -5,7 +5,7 @@
  */
 export { main, USAGE } from './cli.js';
 export { analyze, planAnnotations } from './analyze.js';
-export type { AnalyzeOptions, AnalyzeResult, FileResult } from './analyze.js';
+export type { AnalyzeOptions, AnalyzeResult, AnalyzeSummary, FailedFile, FileResult, OutputFormat } from './analyze.js';
 export { evaluate } from './evaluate.js';
 export type { EvalOptions, EvalReport } from './evaluate.js';
 export { faceToJson } from './face-json.js';

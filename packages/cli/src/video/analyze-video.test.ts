@@ -12,7 +12,7 @@ import { planAnnotations, type AnalyzeResult } from '../analyze.js';
 import { trackColor, type VideoFileResult } from './analyze-video.js';
 import { openVideo, probeVideo, readVideoFrames } from './decode-video.js';
 import { findFfmpeg } from './find-ffmpeg.js';
-import { ffmpegChildren, makePanClip, panFrame, type PanClip } from '../../test/support.js';
+import { runMain, ffmpegChildren, makePanClip, panFrame, type PanClip } from '../../test/support.js';
 import { demoPhoto as photo } from '@faceattr/test-support';
 
 const ffmpeg = await findFfmpeg().catch((e: unknown) => {
@@ -23,12 +23,7 @@ const ffmpeg = await findFfmpeg().catch((e: unknown) => {
 // The faces in this clip are 65-80 px; a 40 px smallest face keeps MTCNN's pyramid (and the test) short.
 const FAST = ['--backend', 'onnx', '--min-face-size', '40'];
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['analyze', ...FAST, ...args], (s) => (stdout += s), (s) => (stderr += s), false);
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runMain(['analyze', ...FAST, ...args]);
 
 const center = (b: { x: number; y: number; width: number; height: number }) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
 
@@ -196,7 +191,7 @@ describe.skipIf(!ffmpeg)('faceattr analyze on a video (a 2 s pan over a demo pho
     const r = await run(['--csv', '--every', '3', '--max-frames', '9', file]);
     expect(r.code).toBe(0);
     const [header, ...rows] = r.stdout.trim().split('\n');
-    expect(header).toBe('file,width,height,face,x,y,box_width,box_height,score,age,age_uncertainty,gender,gender_probability,race,race_probability,frame,timestamp_ms,track_id');
+    expect(header).toBe('file,width,height,face,x,y,box_width,box_height,score,age,age_uncertainty,gender,gender_probability,race,race_probability,frame,timestamp_ms,track_id,error_code,error_message');
     const cells = rows.map((l) => l.split(','));
     expect(new Set(cells.map((c) => c[15]))).toEqual(new Set(['0', '1', '2', '3', '4', '5', '6', '7', '8']));
     expect(cells.every((c) => c[0] === file && c[1] === '480' && c[2] === '360' && Number(c[17]) >= 1)).toBe(true);
@@ -226,10 +221,12 @@ describe.skipIf(!ffmpeg)('faceattr analyze on a video (a 2 s pan over a demo pho
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/skipping .*garbage\.mp4: cannot read video \(.*Invalid data found when processing input\)/);
     expect(r.stderr).toMatch(/skipping .*missing\.mov: no such file or directory/);
+    // Every input has a record, in input order; the failed ones carry their error.
     const out = JSON.parse(r.stdout) as AnalyzeResult[];
-    expect(out.map((x) => x.file)).toEqual([file, still]);
-    expect((out[0] as VideoFileResult).frameCount).toBe(2);
-    expect((out[1] as { faces: unknown[] }).faces.length).toBeGreaterThanOrEqual(2);
+    expect(out.map((x) => x.file)).toEqual([garbage, file, join(tmp, 'missing.mov'), still]);
+    expect(out.map((x) => ('error' in x ? x.error.code : 'ok'))).toEqual(['INVALID_INPUT', 'ok', 'INVALID_INPUT', 'ok']);
+    expect((out[1] as VideoFileResult).frameCount).toBe(2);
+    expect((out[3] as { faces: unknown[] }).faces.length).toBeGreaterThanOrEqual(2);
     expect(readdirSync(outDir).sort()).toEqual(['pan.annotated.mp4', 'still.jpg']);
     expect(ffmpegChildren()).toEqual([]);
   });
@@ -243,7 +240,7 @@ describe.skipIf(!ffmpeg)('faceattr analyze on a video (a 2 s pan over a demo pho
     const r = await run(['--json', '--every', '10', '--annotate', outDir, truncated, still]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/skipping .*cut\.mp4: ffmpeg decoded only \d+ of about 20 frames \(.*\); the file looks truncated or damaged/);
-    expect((JSON.parse(r.stdout) as AnalyzeResult[]).map((x) => x.file)).toEqual([still]);
+    expect((JSON.parse(r.stdout) as AnalyzeResult[]).map((x) => ('error' in x ? `${x.file} failed` : x.file))).toEqual([`${truncated} failed`, still]);
     expect(readdirSync(outDir)).toEqual(['still.jpg']);
     expect(ffmpegChildren()).toEqual([]);
   });
@@ -252,7 +249,7 @@ describe.skipIf(!ffmpeg)('faceattr analyze on a video (a 2 s pan over a demo pho
     const r = await run(['--json', '--ffmpeg', join(tmp, 'no-ffmpeg-here'), file, still]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/skipping .*pan\.mp4: --ffmpeg ".*no-ffmpeg-here" is not a working ffmpeg .*leave it unset to use the bundled one/);
-    expect((JSON.parse(r.stdout) as AnalyzeResult[]).map((x) => x.file)).toEqual([still]);
+    expect((JSON.parse(r.stdout) as AnalyzeResult[]).map((x) => ('error' in x ? `${x.file} failed` : x.file))).toEqual([`${file} failed`, still]);
   });
 });
 

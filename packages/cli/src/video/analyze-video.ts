@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { FaceAttributePipeline, TrackedFace } from '@faceattr/core';
+import { FaceAttrError, type FaceAttributePipeline, type TrackedFace } from '@faceattr/core';
 import { drawFaces, faceLabel, type Rgb } from '../annotate.js';
 import { faceToJson, type FaceJson } from '../face-json.js';
 import { Progress } from '../progress.js';
@@ -9,45 +9,65 @@ import type { FfmpegBinary } from './find-ffmpeg.js';
 
 /** One face in one frame of `faceattr analyze --json` on a video. */
 export interface TrackedFaceJson extends FaceJson {
+/** The face's track: the same id in every frame the face is followed. */
   trackId: number;
   /** Detector runs in which this face was found so far (1 on the frame it first appears). */
   hits: number;
 }
 
+/** One processed frame of a video in `faceattr analyze --json`. */
 export interface VideoFrameJson {
+/** 0-based frame number. */
   frameIndex: number;
+/** Media time of the frame, in ms. */
   timestampMs: number;
   /** Whether the detector ran on this frame (`--every N`); when false, `faces` are the tracks' last boxes. */
   detected: boolean;
+/** The faces tracked in this frame. */
   faces: TrackedFaceJson[];
 }
 
 /** A track over the whole video: where it was seen and its smoothed attributes when last seen. */
 export interface TrackSummary {
+/** The track's id, as in each frame's faces. */
   trackId: number;
+/** Index of the first frame it was seen in. */
   firstFrame: number;
+/** Index of the last frame it was seen in. */
   lastFrame: number;
   /** Frames in which this track was reported (with `--every N`, also frames where its box was carried over). */
   framesSeen: number;
+/** Media time of `firstFrame`, in ms. */
   firstTimestampMs: number;
+/** Media time of `lastFrame`, in ms. */
   lastTimestampMs: number;
   /** Box when last seen. */
   box: FaceJson['box'];
+/** Smoothed perceived age when last seen, in years. */
   age?: number;
+/** Its standard deviation, in years. */
   ageUncertainty?: number;
+/** Smoothed perceived gender when last seen. */
   gender?: FaceJson['gender'];
+/** Smoothed perceived race when last seen (only when asked for). */
   race?: FaceJson['race'];
 }
 
 /** The JSON for one video in `faceattr analyze --json` (images keep `{ file, width, height, faces }`). */
 export interface VideoFileResult {
+/** The video file, as given. */
   file: string;
+/** Tells videos from images in a mixed `--json` array. */
   type: 'video';
+/** Frame width in pixels. */
   width: number;
+/** Frame height in pixels. */
   height: number;
+/** The frame rate frames were read at. */
   fps: number;
   /** Present (true) when the file announced no usable frame rate and `fps` is the fallback of 30. */
   fpsGuessed?: true;
+/** The video stream's codec. */
   codec: string;
   /** Frames processed (all decoded frames, or `--max-frames`). */
   frameCount: number;
@@ -55,14 +75,19 @@ export interface VideoFileResult {
   durationMs?: number;
   /** Written annotated video, when `--annotate` was given. */
   annotated?: string;
+/** One summary per track, by id. */
   tracks: TrackSummary[];
+/** Every processed frame with its faces. */
   frames: VideoFrameJson[];
 }
 
+/** What {@link analyzeVideo} takes. */
 export interface AnalyzeVideoOptions {
+/** The ffmpeg to decode (and encode) with. */
   ffmpeg: FfmpegBinary | string;
   /** Run the detector on every Nth frame (the tracker's `detectEvery`). */
   every?: number;
+/** Process at most this many frames. */
   maxFrames?: number;
   /** Write an annotated mp4 here. */
   annotate?: string;
@@ -70,7 +95,9 @@ export interface AnalyzeVideoOptions {
   note?: (message: string) => void;
   /** Progress on stderr (a bar on a terminal). */
   writeErr?: (s: string) => void;
+/** Whether `writeErr` is a terminal (draw a bar, not lines). */
   errIsTTY?: boolean;
+/** Stops decoding; the call then rejects and removes any partial annotated file. */
   signal?: AbortSignal;
 }
 
@@ -134,6 +161,8 @@ export async function analyzeVideo(pipeline: FaceAttributePipeline, file: string
       }
       progress?.tick();
     }
+    // An interrupt ends the frame loop early: drop the partial video rather than finish a truncated one.
+    if (o.signal?.aborted) throw new FaceAttrError('INFERENCE_FAILED', `${file}: interrupted before the last frame; no annotated video was written.`);
     if (writer) await writer.close();
   } catch (e) {
     await writer?.abort();

@@ -5,9 +5,11 @@ import { findFfmpeg, type FfmpegBinary } from './find-ffmpeg.js';
 
 /** What `ffmpeg -i` says about a video's first video stream. */
 export interface VideoInfo {
+/** The file, as given. */
   file: string;
   /** Frame size as decoded (after ffmpeg's automatic rotation). */
   width: number;
+/** Frame height in pixels. */
   height: number;
   /**
    * The constant rate frames are read at: the stream's average frame rate, else its base rate ("tbr") when
@@ -21,6 +23,7 @@ export interface VideoInfo {
   durationMs?: number;
   /** `round(duration * fps)`, when the duration is known: a guess for progress bars, not a promise. */
   estimatedFrames?: number;
+/** The stream's codec name, as ffmpeg reports it (`h264`...). */
   codec: string;
   /** Display rotation from the file's metadata, in degrees (0 when none). */
   rotation: number;
@@ -30,12 +33,15 @@ export interface VideoInfo {
 
 /** One decoded frame: a fresh RGB buffer the caller owns. Has the shape `pipeline.track()` accepts. */
 export interface DecodedVideoFrame {
+/** The frame's pixels. */
   image: RgbImage;
   /** 0-based frame number. */
   index: number;
+/** Media time of the frame, `index * 1000 / fps`. */
   timestampMs: number;
 }
 
+/** What {@link openVideo} and its frame reading take. */
 export interface DecodeVideoOptions {
   /** An ffmpeg to use; default {@link findFfmpeg}'s choice. */
   ffmpeg?: FfmpegBinary | string;
@@ -250,6 +256,7 @@ export async function* readVideoFrames(info: VideoInfo, options: DecodeVideoOpti
 
 /** An opened video: its {@link VideoInfo} and an async iterable of its frames (usable with `pipeline.track()`). */
 export interface VideoReader extends AsyncIterable<DecodedVideoFrame> {
+/** What the probe found: size, frame rate, codec... */
   readonly info: VideoInfo;
 }
 

@@ -6,10 +6,15 @@ import { FaceAttrError, describeError, type RgbImage } from '@faceattr/core';
 import { killChild, rateArg, runningFfmpeg } from './decode-video.js';
 import { findFfmpeg, type FfmpegBinary } from './find-ffmpeg.js';
 
+/** What {@link createVideoWriter} takes. */
 export interface VideoWriterOptions {
+/** Frame width in pixels. */
   width: number;
+/** Frame height in pixels. */
   height: number;
+/** Frame rate of the file. */
   fps: number;
+/** An ffmpeg to use; default {@link findFfmpeg}'s choice. */
   ffmpeg?: FfmpegBinary | string;
   /** x264 constant rate factor (0 lossless .. 51 worst). Default 20. */
   crf?: number;
@@ -23,6 +28,7 @@ export interface VideoWriter {
   close(): Promise<void>;
   /** Stops ffmpeg and removes the partial file. Idempotent. */
   abort(): Promise<void>;
+/** Frames written so far. */
   readonly frames: number;
   /** The encoder used: `libx264`, or `mpeg4` when this ffmpeg has no libx264. */
   readonly codec: string;

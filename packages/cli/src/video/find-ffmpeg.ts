@@ -5,14 +5,17 @@ import { FaceAttrError, describeError } from '@faceattr/core';
 /** Where the ffmpeg binary came from, in the order {@link findFfmpeg} tries them. */
 export type FfmpegSource = 'option' | 'env' | '@ffmpeg-installer/ffmpeg' | 'PATH';
 
+/** An ffmpeg that runs, as {@link findFfmpeg} found it. */
 export interface FfmpegBinary {
   /** Path (or bare command name for `PATH`) to run. */
   path: string;
+/** Where it came from. */
   source: FfmpegSource;
   /** The version ffmpeg reports, e.g. "4.1" or "N-47683-g0e8eb07980-static". */
   version: string;
 }
 
+/** What {@link findFfmpeg} looks at before its defaults. */
 export interface FindFfmpegOptions {
   /** An explicit binary (the CLI's `--ffmpeg PATH`); when given it must work, nothing else is tried. */
   path?: string;
@@ -20,6 +23,7 @@ export interface FindFfmpegOptions {
   env?: Record<string, string | undefined>;
 }
 
+/** The environment variable naming an ffmpeg binary to use. */
 export const FFMPEG_ENV = 'FACEATTR_FFMPEG';
 
 const versionCache = new Map<string, Promise<string>>();
