@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelManifest } from '@faceattr/core';
-import { DLIB_INPUT_SIZE, DLIB_MEAN, writeDlibGraph } from './dlib-resnet.js';
+import { DLIB_INPUTS, writeDlibGraph } from './dlib-resnet.js';
 import { sha256 } from './pinned-source.js';
 import type { NamedWeight } from './tfjs-weights.js';
 import { writeAsset } from './write-asset.js';
@@ -57,15 +57,7 @@ export function buildFinetunedDlib(name: string) {
         name,
         version: '1.0.0',
         description: meta.description,
-        inputs: [
-          {
-            name: 'input',
-            shape: [null, DLIB_INPUT_SIZE, DLIB_INPUT_SIZE, 3],
-            dtype: 'float32',
-            normalization: { mean: DLIB_MEAN, std: 256, channelOrder: 'RGB', layout: 'NHWC' },
-            description: '150x150 aligned face chip',
-          },
-        ],
+        inputs: DLIB_INPUTS,
         outputs: [{ name: 'embedding', shape: [null, 128], dtype: 'float32', description: '128-d attribute embedding (fine-tuned for age, gender, race: not an identity descriptor)' }],
         artifacts: { 'tfjs-graph': { entry: 'model.json', files: ['model.bin', 'model.json'] } },
         license: 'Non-commercial research only: fine-tuned on UTKFace, which is available for non-commercial research purposes only (base weights: dlib, public domain)',

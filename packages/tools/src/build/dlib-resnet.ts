@@ -121,6 +121,17 @@ export function writeDlibGraph(weights: Map<string, NamedWeight>): GraphDefBuild
   return g;
 }
 
+/** The input of every dlib-topology encoder asset (the pretrained one and its fine-tunes). */
+export const DLIB_INPUTS: ModelManifest['inputs'] = [
+  {
+    name: 'input',
+    shape: [null, DLIB_INPUT_SIZE, DLIB_INPUT_SIZE, 3],
+    dtype: 'float32',
+    normalization: { mean: DLIB_MEAN, std: 256, channelOrder: 'RGB', layout: 'NHWC' },
+    description: '150x150 aligned face chip',
+  },
+];
+
 export function buildDlibResnet(root: string): ModelManifest {
   const groups = JSON.parse(readPinned(MANIFEST_FILE).toString('utf8')) as Parameters<typeof decodeWeightsMap>[0];
   const bin = readPinned(BIN_FILE);
@@ -133,15 +144,7 @@ export function buildDlibResnet(root: string): ModelManifest {
       name: 'dlib-resnet-128',
       version: '1.0.0',
       description: "dlib's ResNet face recognition encoder (29 conv layers, 128-d embedding; same person when L2 distance < 0.6).",
-      inputs: [
-        {
-          name: 'input',
-          shape: [null, DLIB_INPUT_SIZE, DLIB_INPUT_SIZE, 3],
-          dtype: 'float32',
-          normalization: { mean: DLIB_MEAN, std: 256, channelOrder: 'RGB', layout: 'NHWC' },
-          description: '150x150 aligned face chip',
-        },
-      ],
+      inputs: DLIB_INPUTS,
       outputs: [{ name: 'embedding', shape: [null, 128], dtype: 'float32', description: '128-d face descriptor, not L2-normalised' }],
       artifacts: { 'tfjs-graph': { entry: 'model.json', files: ['model.bin', 'model.json'] } },
       license: 'CC0-1.0 / public domain (dlib model weights, Davis King); face-api.js repackaging MIT',
