@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { FaceAttrError, type AttributeName, type FaceAttributePipeline } from '@faceattr/core';
 import { buildPipeline, checkChoices, onnxThreads } from './build-pipeline.js';
+import { planCrops } from './crops.js';
 import { faceToJson } from './face-json.js';
 import { isVideoFile, listImages } from './list-images.js';
 import { failedFile, InOrder, isFailed, RecordWriter, type AnalyzeResult, type FileResult, type OutputFormat } from './output.js';
@@ -39,6 +40,14 @@ export interface AnalyzeOptions {
   maxFrames?: number;
   /** Smallest face to look for, in pixels (MTCNN `minFaceSize`, Haar `minSize`); larger is faster. */
   minFaceSize?: number;
+  /** Drop faces the detector scores below this, in [0, 1] (the pipeline's `minScore`). */
+  minScore?: number;
+  /** Keep at most this many faces per image, highest scores first (the pipeline's `maxFaces`). */
+  maxFaces?: number;
+  /** Output each face's encoder embedding (`json`/`jsonl` only). */
+  embedding?: boolean;
+  /** Images: folder to write each face's aligned crop into, as `<image base>-<face index>.jpg`. */
+  crops?: string;
   /** Worker threads for images (each with its own pipeline). Default `os.availableParallelism()`. */
   jobs?: number;
   /** Stops the run: no new file starts, running images finish, a running video is abandoned (no file left). */
@@ -94,7 +103,10 @@ export async function analyze(
 ): Promise<AnalyzeSummary> {
   const { files, errors, ordered: inputs } = await listImages(o.inputs);
   const progress = new Progress(inputs.length, 'analyze', writeErr, errIsTTY);
-  const choice = { ...o, ...(detectorOptions(o) ? { detectorOptions: detectorOptions(o) } : {}) };
+  if (o.embedding && (o.format === 'csv' || o.format === 'text')) {
+    throw new FaceAttrError('INVALID_OPTIONS', '--embedding needs --json or --jsonl (an embedding is a list of numbers).');
+  }
+  const choice = { ...o, ...(detectorOptions(o) ? { detectorOptions: detectorOptions(o) } : {}), ...(o.embedding ? { returnEmbedding: true } : {}) };
   const images = files.filter((f) => !isVideoFile(f));
   const jobs = Math.max(1, Math.min(o.jobs ?? availableParallelism(), images.length || 1));
   checkChoices(o); // before any worker starts
@@ -106,6 +118,8 @@ export async function analyze(
   let videoChain: Promise<unknown> = Promise.resolve();
   if (o.annotate) await mkdir(o.annotate, { recursive: true });
   const annotations = o.annotate ? planAnnotations(files, o.annotate) : undefined;
+  if (o.crops) await mkdir(o.crops, { recursive: true });
+  const crops = o.crops ? planCrops(images, o.crops, [...files, ...(annotations?.values() ?? [])]) : undefined;
   const videoMs = new Map<string, number>(); // for the text summary's frames/s
   const writer = new RecordWriter(o.format, write, (r) => ('type' in r ? videoSummaryText(r, videoMs.get(r.file)) : textLine(r)));
   const summary: AnalyzeSummary = { ok: 0, failed: 0, interrupted: false };
@@ -123,8 +137,9 @@ export async function analyze(
     if (gone !== undefined) throw new FaceAttrError('INVALID_INPUT', `Cannot read ${file}: ${gone}.`);
     const annotate = annotations?.get(file);
     if (!isVideoFile(file)) {
+      const cropPrefix = crops?.get(file);
       try {
-        const r = await pool!.detectFile(file, { name: file, ...(annotate ? { annotate } : {}) });
+        const r = await pool!.detectFile(file, { name: file, ...(annotate ? { annotate } : {}), ...(cropPrefix ? { crops: cropPrefix } : {}) });
         return { file, width: r.width, height: r.height, faces: r.faces.map(faceToJson) };
       } catch (e) {
         // A worker that died mid-write leaves its temporary file behind; the final name was never written.

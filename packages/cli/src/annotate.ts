@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import jpeg from 'jpeg-js';
 import type { FaceResult, RgbImage } from '@faceattr/core';
 import { GLYPH_H, rasterText, textWidth } from './bitmap-font.js';
@@ -64,18 +64,36 @@ export function drawFaces(image: { data: Uint8Array; width: number; height: numb
   });
 }
 
-/** Draws boxes, landmarks and labels onto a copy of the image and writes it as JPEG. */
-export async function writeAnnotated(image: RgbImage, faces: readonly FaceResult[], out: string): Promise<void> {
-  const { width: W, height: H } = image;
-  const rgb = { data: Uint8Array.from(image.data), width: W, height: H };
-  drawFaces(rgb, faces);
-  const rgba = new Uint8Array(W * H * 4);
-  for (let i = 0, j = 0; i < W * H; i++, j += 3) {
-    rgba[i * 4] = rgb.data[j]!;
-    rgba[i * 4 + 1] = rgb.data[j + 1]!;
-    rgba[i * 4 + 2] = rgb.data[j + 2]!;
+/** JPEG bytes (quality 90) of packed RGB pixels. */
+export function encodeRgbJpeg(rgb: Uint8Array, width: number, height: number): Uint8Array {
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0, j = 0; i < width * height; i++, j += 3) {
+    rgba[i * 4] = rgb[j]!;
+    rgba[i * 4 + 1] = rgb[j + 1]!;
+    rgba[i * 4 + 2] = rgb[j + 2]!;
     rgba[i * 4 + 3] = 255;
   }
-  const encoded = jpeg.encode({ data: rgba, width: W, height: H }, 90);
-  await writeFile(out, encoded.data);
+  return jpeg.encode({ data: rgba, width, height }, 90).data;
+}
+
+/**
+ * Writes `bytes` to `out` under `<out>.partial` first, then renames it: an interrupted or crashed run
+ * never leaves half a file under the final name.
+ */
+export async function writeAtomically(out: string, bytes: Uint8Array): Promise<void> {
+  const partial = `${out}.partial`;
+  try {
+    await writeFile(partial, bytes);
+    await rename(partial, out);
+  } catch (e) {
+    await rm(partial, { force: true });
+    throw e;
+  }
+}
+
+/** Draws boxes, landmarks and labels onto a copy of the image and writes it as JPEG (atomically). */
+export async function writeAnnotated(image: RgbImage, faces: readonly FaceResult[], out: string): Promise<void> {
+  const rgb = { data: Uint8Array.from(image.data), width: image.width, height: image.height };
+  drawFaces(rgb, faces);
+  await writeAtomically(out, encodeRgbJpeg(rgb.data, rgb.width, rgb.height));
 }

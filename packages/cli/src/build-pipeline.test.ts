@@ -20,7 +20,7 @@ describe('CLI choices come from the plugin registries', () => {
     for (const e of [...backends.entries(), ...detectors.entries()]) {
       expect(help).toMatch(new RegExp(`^  ${e.name} +${e.aliasOf ? `same as ${e.aliasOf}` : e.label.replace(/[()]/g, '\\$&')}$`, 'm'));
     }
-    expect(help).toContain('--backend NAME                   inference backend (default tfjs-wasm');
+    expect(help).toContain('--backend NAME                   inference backend (default onnx, the fastest in Node');
     expect(USAGE).toBe(help.trimEnd());
   });
 

@@ -6,8 +6,7 @@ import '@faceattr/backend-onnx/register';
 import '@faceattr/detector-mtcnn/register';
 import '@faceattr/detector-haar/register';
 
-export const DEFAULT_BACKEND = 'tfjs-wasm';
-export const DEFAULT_DETECTOR = 'mtcnn';
+export { DEFAULT_BACKEND, DEFAULT_DETECTOR } from './pool/protocol.js';
 
 /** What the CLI reads of a registry (the entries' types do not matter here). */
 type Choices = Pick<PluginRegistry<unknown>, 'entries' | 'names' | 'has'>;
@@ -30,6 +29,12 @@ export interface PipelineChoice {
   mirror?: boolean;
   /** Encoder asset of the attribute model (`faceAttributes({ encoder })`); its default when absent. */
   encoder?: string;
+  /** The pipeline's `minScore` (core checks it). */
+  minScore?: number;
+  /** The pipeline's `maxFaces` (core checks it). */
+  maxFaces?: number;
+  /** The pipeline's `returnEmbedding`. */
+  returnEmbedding?: boolean;
 }
 
 function checkChoice(flag: string, registry: Choices, name: string): void {
@@ -61,5 +66,8 @@ export async function buildPipeline(c: PipelineChoice): Promise<FaceAttributePip
     detector: (await detectors.create(c.detector, c.detectorOptions)).instance,
     attributeModel: c.attributes.length ? faceAttributes({ mirror: c.mirror ?? false, ...(c.encoder ? { encoder: c.encoder } : {}) }) : null,
     attributes: c.attributes,
+    ...(c.minScore !== undefined ? { minScore: c.minScore } : {}),
+    ...(c.maxFaces !== undefined ? { maxFaces: c.maxFaces } : {}),
+    ...(c.returnEmbedding ? { returnEmbedding: true } : {}),
   });
 }

@@ -1,57 +1,91 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { FaceAttrError, backends, describeError, detectors, isFaceAttrError, type AttributeName } from '@faceattr/core';
+import { DEFAULT_MTCNN_OPTIONS } from '@faceattr/detector-mtcnn';
 import { analyze } from './analyze.js';
 import { choiceLines, DEFAULT_BACKEND, DEFAULT_DETECTOR } from './build-pipeline.js';
 import { evaluate, type EvalReport } from './evaluate.js';
 
 const indent = (lines: string[]) => lines.map((l) => `  ${l}`).join('\n');
 
-/** The usage text `faceattr` prints for help. */
-export const USAGE = `faceattr: perceived age, gender and (opt-in) race for faces in photos and videos
-
-Usage:
-  faceattr analyze [options] FILES_OR_DIRS...   (images: .jpg .png; videos: .mp4 .mov .webm .mkv .avi .y4m ...)
-      --detector NAME                  face detector (default ${DEFAULT_DETECTOR}; names below)
-      --backend NAME                   inference backend (default ${DEFAULT_BACKEND}; names below)
+const PIPELINE_OPTIONS = `      --detector NAME                  face detector (default ${DEFAULT_DETECTOR}; names below)
+      --backend NAME                   inference backend (default ${DEFAULT_BACKEND}, the fastest in Node; names below)
       --attributes age,gender[,race]   attributes to predict (default age,gender; race is opt-in)
+      --mirror                         also encode each face mirrored and average (slower, slightly better)
+      --encoder NAME                   attribute encoder (default: faceAttributes()' default; e.g. dlib-resnet-128)
+      --min-face-size PX               smallest face to look for (default: mtcnn ${DEFAULT_MTCNN_OPTIONS.minFaceSize}, haar any); larger is faster
+      --min-score X                    drop faces scored below X, in [0, 1] (default 0: the detector's own thresholds)
+      --max-faces N                    keep at most N faces per image, highest scores first (default: all)`;
+
+const CHOICES = () => `Detectors (--detector):
+${indent(choiceLines(detectors))}
+Backends (--backend), preferred first:
+${indent(choiceLines(backends))}`;
+
+/** Each command's help, printed by `faceattr COMMAND --help`; `faceattr --help` prints them all. */
+const COMMAND_HELP = {
+  analyze: `  faceattr analyze [options] FILES_OR_DIRS...   (images: .jpg .png; videos: .mp4 .mov .webm .mkv .avi .y4m ...)
+${PIPELINE_OPTIONS}
       --json | --jsonl | --csv         machine-readable output on stdout (default: text): a JSON array, one JSON
                                        object per line, or CSV rows; written as results complete, one record per
                                        input (its faces, or its error code and message), in input order
+      --embedding                      add each face's encoder embedding (a list of numbers; --json/--jsonl only)
       --jobs N                         worker threads for images, each with its own pipeline
                                        (default: available parallelism, here ${availableParallelism()})
       --annotate OUT_DIR               write images with boxes and labels to OUT_DIR (videos: NAME.annotated.mp4)
-      --mirror                         also encode each face mirrored and average (slower, slightly better)
-      --encoder NAME                   attribute encoder (default: faceAttributes()' default; e.g. dlib-resnet-128)
-      --min-face-size PX               smallest face to look for (default: mtcnn 20, haar any); larger is faster
+      --crops OUT_DIR                  images: write each face's aligned crop (the attribute model's input) to
+                                       OUT_DIR as IMAGE-FACE.jpg (FACE counts from 0, as the CSV's face column)
     videos (decoded with ffmpeg; faces are tracked, each gets a trackId):
       --every N                        run the detector on every Nth frame only (default 1)
       --max-frames N                   process at most the first N frames of each video
       --ffmpeg PATH                    ffmpeg binary (default: $FACEATTR_FFMPEG, then the npm package
-                                       @ffmpeg-installer/ffmpeg, then ffmpeg on PATH)
-  faceattr eval --format utkface|gender-csv DIR [options]
+                                       @ffmpeg-installer/ffmpeg, then ffmpeg on PATH)`,
+  eval: `  faceattr eval --format utkface|gender-csv DIR [options]
       --split NAME                     only rows of labels.csv with this split (e.g. val)
       --limit N                        first N images only
-      --detector, --backend, --mirror, --encoder, --jobs  as for analyze
-      --json                           print the metrics as JSON
-
-  faceattr queue add --redis URL [--queue NAME] FILES_OR_DIRS_OR_URLS...   enqueue images (BullMQ on Redis)
+      --detector, --backend, --mirror, --encoder, --jobs  as for analyze (default backend ${DEFAULT_BACKEND})
+      --json                           print the metrics as JSON`,
+  queue: `  faceattr queue add --redis URL [--queue NAME] FILES_OR_DIRS_OR_URLS...   enqueue images (BullMQ on Redis)
   faceattr queue status --redis URL [--queue NAME] [--json]               progress of the queue
-  faceattr queue results --redis URL [--queue NAME] --jsonl               one JSON line per finished job
-  faceattr worker --redis URL [--queue NAME] [--jobs N] [options]         analyse queued images until SIGTERM
-      --detector, --backend, --attributes, --mirror, --encoder, --min-face-size  as for analyze
+  faceattr queue results --redis URL [--queue NAME] --jsonl               one JSON line per finished job`,
+  worker: `  faceattr worker --redis URL [--queue NAME] [--jobs N] [options]         analyse queued images until SIGTERM
+      --detector, --backend, --attributes, --mirror, --encoder, --min-face-size, --min-score, --max-faces,
+      --embedding                      as for analyze (results are JSON, so --embedding needs nothing else)
       --stall-ms MS                    lock time of a running job; a worker silent this long is presumed dead
-                                       and its job runs again elsewhere (default 30000)
+                                       and its job runs again elsewhere (default 30000)`,
+} as const;
+type Command = keyof typeof COMMAND_HELP;
+const isCommand = (c: string | undefined): c is Command => c !== undefined && Object.hasOwn(COMMAND_HELP, c);
+
+/** One command's help: its usage and options, plus the registered detectors and backends where it takes them. */
+export function commandHelp(command: Command): string {
+  const choices = command === 'queue' ? '' : `\n\n${CHOICES()}`;
+  return `Usage:\n${COMMAND_HELP[command]}${choices}\n`;
+}
+
+/** The usage text `faceattr --help` prints: every command. */
+export const USAGE = `faceattr: perceived age, gender and (opt-in) race for faces in photos and videos
+
+Usage:
+${COMMAND_HELP.analyze}
+${COMMAND_HELP.eval}
+
+${COMMAND_HELP.queue}
+${COMMAND_HELP.worker}
+  faceattr COMMAND --help                                                 one command's options
+  faceattr --version                                                      the version
   (Ctrl-C / SIGTERM: analyze writes what finished, closes its output and exits 130; see docs/scale.md)
 
-Detectors (--detector):
-${indent(choiceLines(detectors))}
-Backends (--backend), preferred first:
-${indent(choiceLines(backends))}
+${CHOICES()}
 
 Images and videos are processed on this machine; nothing is sent anywhere.`;
 
-const usageError = (msg: string) => new FaceAttrError('INVALID_OPTIONS', `${msg}\n\n${USAGE}`);
+/** The CLI's version, from its package.json (one directory above src/ and dist/ alike). */
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** A usage error: one line; main() adds where to read the usage. */
+const usageError = (msg: string) => new FaceAttrError('INVALID_OPTIONS', msg);
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -59,6 +93,27 @@ function positiveInt(name: string, v: string | undefined): number | undefined {
   if (!(Number.isInteger(n) && n > 0)) throw usageError(`${name} must be a positive integer; got ${JSON.stringify(v)}.`);
   return n;
 }
+
+function parseMinScore(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !(n >= 0 && n <= 1)) throw usageError(`--min-score must be a number in [0, 1]; got ${JSON.stringify(v)}.`);
+  return n;
+}
+
+/** --min-score, --max-faces and --embedding, parsed, as pipeline options (analyze and worker take them). */
+function parseFaceSelection(v: { 'min-score'?: string | undefined; 'max-faces'?: string | undefined; embedding?: boolean | undefined }) {
+  const minScore = parseMinScore(v['min-score']);
+  const maxFaces = positiveInt('--max-faces', v['max-faces']);
+  return { ...(minScore !== undefined ? { minScore } : {}), ...(maxFaces ? { maxFaces } : {}), ...(v.embedding ? { embedding: true } : {}) };
+}
+
+/** The options that analyze and worker share, for parseArgs. */
+const FACE_SELECTION_ARGS = {
+  'min-score': { type: 'string' },
+  'max-faces': { type: 'string' },
+  embedding: { type: 'boolean', default: false },
+} as const;
 
 function parseAttributes(s: string): AttributeName[] {
   const list = s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -86,7 +141,7 @@ export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>):
   }
 }
 
-export const cliHelpers = { positiveInt, parseAttributes, usageError, withInterrupt };
+export const cliHelpers = { positiveInt, parseAttributes, parseFaceSelection, FACE_SELECTION_ARGS, usageError, withInterrupt };
 export type CliHelpers = typeof cliHelpers;
 
 /** Runs the CLI; returns the process exit code (0 ok, 1 some files failed, 2 usage or fatal error, 130 interrupted). */
@@ -101,6 +156,16 @@ export async function main(
     if (!command || command === '--help' || command === '-h' || command === 'help') {
       out(`${USAGE}\n`);
       return command ? 0 : 2;
+    }
+    if (command === '--version' || command === '-v') {
+      out(`${VERSION}\n`);
+      return 0;
+    }
+    // Options end at '--': a file named -h after it is a file.
+    const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+    if (isCommand(command) && (options.includes('--help') || options.includes('-h'))) {
+      out(commandHelp(command));
+      return 0;
     }
     if (command === 'analyze') {
       const { values, positionals } = parseArgs({
@@ -121,6 +186,8 @@ export async function main(
           'max-frames': { type: 'string' },
           ffmpeg: { type: 'string' },
           'min-face-size': { type: 'string' },
+          crops: { type: 'string' },
+          ...FACE_SELECTION_ARGS,
         },
       });
       if (!positionals.length) throw usageError('analyze needs at least one image or video file, or a directory.');
@@ -143,6 +210,8 @@ export async function main(
         ...(maxFrames ? { maxFrames } : {}),
         ...(values.ffmpeg ? { ffmpeg: values.ffmpeg } : {}),
         ...(minFaceSize ? { minFaceSize } : {}),
+        ...parseFaceSelection(values),
+        ...(values.crops ? { crops: values.crops } : {}),
       };
       const { ok, failed, interrupted } = await withInterrupt((signal) => analyze({ ...opts, signal }, out, err, errIsTTY));
       if (interrupted) return 130;
@@ -195,8 +264,11 @@ export async function main(
     }
     throw usageError(`Unknown command "${command}".`);
   } catch (e) {
-    if (isFaceAttrError(e)) err(`faceattr: ${e.message}\n`);
-    else if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) err(`faceattr: ${describeError(e)}\n\n${USAGE}\n`);
+    // A usage problem gets one line and where to read the usage, not the whole usage text.
+    const pointer = `Run 'faceattr ${isCommand(command) ? `${command} ` : ''}--help' for usage.\n`;
+    if (isFaceAttrError(e)) err(`faceattr: ${e.message}\n${e.code === 'INVALID_OPTIONS' ? pointer : ''}`);
+    // node:util's parseArgs explains some problems over three lines: one line here too.
+    else if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) err(`faceattr: ${describeError(e).replace(/\s*\n\s*/g, ' ')}\n${pointer}`);
     else err(`faceattr: unexpected error: ${describeError(e)}\n`);
     return 2;
   }

@@ -47,6 +47,8 @@ export interface FaceJson {
     /** Every class's probability, 4 decimals. */
     probabilities: Record<string, number>;
   };
+  /** The encoder's embedding of the aligned face (`--embedding`), 6 decimals. */
+  embedding?: number[];
 }
 
 /** A face as `--json` prints it: numbers rounded, attributes flattened. */
@@ -63,6 +65,7 @@ export function faceToJson(f: FaceResult): FaceJson {
   }
   if (f.gender) out.gender = { label: f.gender.label, probability: r(f.gender.probability, 4) };
   if (f.race) out.race = { label: f.race.label, probabilities: Object.fromEntries(Object.entries(f.race.probabilities).map(([k, v]) => [k, r(v, 4)])) };
+  if (f.embedding) out.embedding = Array.from(f.embedding, (v) => r(v, 6));
   return out;
 }
 

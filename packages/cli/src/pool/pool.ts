@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FaceAttrError, type FaceResult, type RgbImage } from '@faceattr/core';
-import { deserializeError, type FileDetection, type ImagePayload, type PipelineSpec, type PoolModelInfo, type WorkerReply, type WorkerTask } from './protocol.js';
+import { DEFAULT_BACKEND, DEFAULT_DETECTOR, deserializeError, type FileDetection, type ImagePayload, type PipelineSpec, type PoolModelInfo, type WorkerReply, type WorkerTask } from './protocol.js';
 
 /** {@link createPipelinePool}'s options: the pipeline each worker builds, and the pool's size. */
 export interface PipelinePoolOptions extends Partial<PipelineSpec> {
@@ -31,6 +31,8 @@ export interface DetectFileOptions {
   name?: string;
   /** Write an annotated JPEG here (under `<path>.partial` first, then renamed). */
   annotate?: string;
+  /** Write each face's aligned crop as `<crops>-<face index>.jpg` (each under `.partial` first, then renamed). */
+  crops?: string;
   /** Pad the image like `faceattr eval` pads UTKFace chips before detecting. */
   padChip?: boolean;
 }
@@ -102,7 +104,7 @@ function checkSize(size: number): void {
 export async function createPipelinePool(options: PipelinePoolOptions = {}): Promise<PipelinePool> {
   const { size = availableParallelism(), maxWorkerHeapMb = 1024, ...rest } = options;
   checkSize(size);
-  const spec: PipelineSpec = { backend: rest.backend ?? 'tfjs-wasm', detector: rest.detector ?? 'mtcnn', ...rest };
+  const spec: PipelineSpec = { backend: rest.backend ?? DEFAULT_BACKEND, detector: rest.detector ?? DEFAULT_DETECTOR, ...rest };
   const queue: Job[] = [];
   const slots: Slot[] = [];
   let nextId = 1;

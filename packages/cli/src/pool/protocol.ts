@@ -1,6 +1,14 @@
 // Messages between a pool and its worker threads. Everything here survives structured clone.
 import { FaceAttrError, isFaceAttrError, describeError, type AttributeName, type FaceAttrErrorCode, type FaceResult, type PluginOptions } from '@faceattr/core';
 
+/**
+ * The backend when none is named: onnx, the fastest that works in Node (about 2x tfjs-wasm per image), which
+ * core's registry also ranks first. Here, not in build-pipeline.ts, so the pool's main thread need not load the runtimes.
+ */
+export const DEFAULT_BACKEND = 'onnx';
+/** The detector when none is named. */
+export const DEFAULT_DETECTOR = 'mtcnn';
+
 /** What a worker needs to build its pipeline: names from the core registries plus plain options. */
 export interface PipelineSpec {
   /** A registered backend name (`backends` of @faceattr/core; e.g. `tfjs-wasm`, `onnx`). */
@@ -17,6 +25,12 @@ export interface PipelineSpec {
   mirror?: boolean;
   /** `faceAttributes({ encoder })`. */
   encoder?: string;
+  /** The pipeline's `minScore`: drop faces scored below it, in [0, 1]. */
+  minScore?: number;
+  /** The pipeline's `maxFaces`: keep at most this many faces per image, highest scores first. */
+  maxFaces?: number;
+  /** The pipeline's `returnEmbedding`: each face carries its encoder embedding. */
+  returnEmbedding?: boolean;
 }
 
 /** The models a pool's workers run (sent once by every worker when its pipeline is ready). */
@@ -45,7 +59,7 @@ export interface ImagePayload {
 
 export type WorkerTask =
   | { id: number; kind: 'image'; image: ImagePayload }
-  | { id: number; kind: 'file'; source: string | Uint8Array; name?: string; annotate?: string; padChip?: boolean };
+  | { id: number; kind: 'file'; source: string | Uint8Array; name?: string; annotate?: string; crops?: string; padChip?: boolean };
 
 /** One image's outcome from a worker. */
 export interface FileDetection {

@@ -4,13 +4,14 @@
  * @internal
  * @packageDocumentation
  */
-import { readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { installedAssets, type FaceAttributePipeline, type RgbImage } from '@faceattr/core';
 import { decodeImage } from '@faceattr/core/node';
 import { writeAnnotated } from '../annotate.js';
 import { buildPipeline } from '../build-pipeline.js';
+import { cropSpecOf, writeCrops, type CropSpec } from '../crops.js';
 import { padChip } from '../eval/utkface.js';
 import { serializeError, type FileDetection, type PipelineSpec, type PoolModelInfo, type WorkerReply, type WorkerTask } from './protocol.js';
 
@@ -46,24 +47,19 @@ async function runTask(pipeline: FaceAttributePipeline, t: WorkerTask): Promise<
   const decoded = await decodeImage(t.source, { name });
   const image: RgbImage = t.padChip ? padChip(decoded) : decoded;
   const faces = await pipeline.detect(image);
-  if (t.annotate) {
-    // Written under a temporary name and renamed, so an interrupted run never leaves half a JPEG.
-    const partial = `${t.annotate}.partial`;
-    try {
-      await writeAnnotated(image, faces, partial);
-      await rename(partial, t.annotate);
-    } catch (e) {
-      await rm(partial, { force: true });
-      throw e;
-    }
-  }
+  if (t.annotate) await writeAnnotated(image, faces, t.annotate);
+  if (t.crops) await writeCrops(image, faces, t.crops, cropSpec!);
   return { width: image.width, height: image.height, faces, ms: performance.now() - t0 };
 }
+
+// The attribute model's alignment, for --crops (the encoder the spec names).
+let cropSpec: CropSpec | undefined;
 
 async function start(): Promise<void> {
   let pipeline: FaceAttributePipeline;
   try {
     const spec = workerData as PipelineSpec;
+    cropSpec = cropSpecOf(spec.encoder);
     pipeline = await buildPipeline({ ...spec, attributes: spec.attributes ?? ['age', 'gender'] });
     const info: PoolModelInfo = {
       backend: pipeline.backendName,

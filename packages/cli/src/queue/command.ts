@@ -23,6 +23,7 @@ export async function queueCommand(command: 'queue' | 'worker', argv: string[], 
       mirror: { type: 'boolean', default: false },
       encoder: { type: 'string' },
       'min-face-size': { type: 'string' },
+      ...h.FACE_SELECTION_ARGS,
     },
   });
   if (!values.redis) throw h.usageError(`${command}${sub ? ` ${sub}` : ''} needs --redis URL (e.g. redis://127.0.0.1:6379).`);
@@ -32,6 +33,7 @@ export async function queueCommand(command: 'queue' | 'worker', argv: string[], 
     const jobs = h.positiveInt('--jobs', values.jobs) ?? 1;
     const stallMs = h.positiveInt('--stall-ms', values['stall-ms']);
     const minFaceSize = h.positiveInt('--min-face-size', values['min-face-size']);
+    const { embedding, ...selection } = h.parseFaceSelection(values);
     const worker = await startWorker({
       redis: values.redis,
       ...(name ? { queue: name } : {}),
@@ -43,6 +45,8 @@ export async function queueCommand(command: 'queue' | 'worker', argv: string[], 
       mirror: values.mirror!,
       ...(values.encoder ? { encoder: values.encoder } : {}),
       ...(minFaceSize ? { detectorOptions: values.detector === 'haar' ? { minSize: minFaceSize } : { minFaceSize } } : {}),
+      ...selection,
+      ...(embedding ? { returnEmbedding: true } : {}),
       ...onnxThreads(values.backend!),
     });
     err(`faceattr worker ${process.pid}: ${jobs} thread(s) on ${worker.pool.info.backend}/${worker.pool.info.detector}; SIGTERM or Ctrl-C finishes the running jobs and exits\n`);
