@@ -102,6 +102,17 @@ def embeddings(enc, x_u8, size, margin, bs=128):
     return torch.cat([enc(normalise(center_crop(x_u8[i:i + bs], size, margin))) for i in range(0, len(x_u8), bs)])
 
 
+def portable_args(a):
+    """The run's arguments with paths inside the repository made relative to it (reports and shipped
+    settings must not name this machine's folders)."""
+    out = {}
+    for k, v in vars(a).items():
+        if isinstance(v, str) and os.path.isabs(v) and os.path.commonpath([v, REPO]) == REPO:
+            v = os.path.relpath(v, REPO)
+        out[k] = v
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', required=True)
@@ -240,7 +251,7 @@ def main():
         torch.save({'enc': enc.state_dict(), 'heads': heads.state_dict(), 'epoch': epoch}, os.path.join(a.out, f'epoch{epoch}.pt'))
     torch.save({'enc': enc.state_dict(), 'heads': heads.state_dict(), 'epoch': a.epochs}, os.path.join(a.out, 'final.pt'))
     total = time.time() - t_start
-    json.dump({'args': vars(a), 'history': history, 'final_val': m, 'seconds': round(total), 'train_chips': int(len(xtr)), 'missed_train': missed_tr, 'missed_val': missed_va}, open(os.path.join(a.out, 'report.json'), 'w'), indent=1)
+    json.dump({'args': portable_args(a), 'history': history, 'final_val': m, 'seconds': round(total), 'train_chips': int(len(xtr)), 'missed_train': missed_tr, 'missed_val': missed_va}, open(os.path.join(a.out, 'report.json'), 'w'), indent=1)
     print(f'done in {total:.0f} s', flush=True)
 
 

@@ -24,6 +24,7 @@ const truncated = join(tmp, 'truncated.jpg');
 writeFileSync(truncated, readFileSync(photo(3)).subarray(0, 5000));
 const missing = join(tmp, 'missing.jpg');
 const ffmpeg = await findFfmpeg().catch(() => undefined);
+if (!ffmpeg) console.warn('[faceattr] no ffmpeg found (optional dependency @ffmpeg-installer/ffmpeg, or ffmpeg on PATH): the interrupted-video test is skipped');
 
 describe('faceattr analyze: one record per input, in input order, on a pool of workers', () => {
   const inputs = [photo(2), truncated, blank, missing, photo(1)];
