@@ -1,8 +1,9 @@
 """Fine-tunes dlib's ResNet with age / gender / race heads on UTKFace chips (train split only).
 
+  /usr/bin/python3 -m faceattr_train.train --out runs/full-rel-e8 --epochs 8 --lr-rel 3e-3 --lr-heads 1e-3
+      (the shipped dlib-resnet-128-utk: full fine-tuning with augmentation, 44 min here)
   /usr/bin/python3 -m faceattr_train.train --out runs/frozen7-rel --freeze 7 --views 1 --epochs 1 --steps 150 --lr-rel 3e-3 --lr-heads 3e-4
-      (the shipped dlib-resnet-128-utk: stem + first 7 blocks frozen, their activations cached in .cache/)
-  /usr/bin/python3 -m faceattr_train.train --out runs/full --epochs 4 --lr-rel 3e-3   # full fine-tuning with augmentation
+      (stem + first 7 blocks frozen, their activations cached in .cache/; the earlier, shorter run)
 
 Losses as packages/eval/train/train-heads.ts: age = cross-entropy against a Gaussian label distribution
 (sigma 2.5) over 101 bins + 0.05 * L1 on its mean; gender = BCE; race = cross-entropy weighted by

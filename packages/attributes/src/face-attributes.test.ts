@@ -4,7 +4,7 @@ import { createPipeline, resizeImage, type FaceAttributePipeline, type RgbImage 
 import { decodeImage } from '@faceattr/core/node';
 import { tfjsBackend } from '@faceattr/backend-tfjs';
 import { mtcnn } from '@faceattr/detector-mtcnn';
-import { faceAttributes } from './face-attributes.js';
+import { DEFAULT_FACE_ATTRIBUTES, faceAttributes } from './face-attributes.js';
 import { expectFaceAttrError as failure } from '@faceattr/core/testing';
 import { demoPhoto as photo, REPO_ROOT } from '@faceattr/test-support';
 
@@ -84,7 +84,7 @@ describe('face attributes: bad options and assets', () => {
       backend: tfjsBackend({ runtime: 'wasm' }),
       detector: mtcnn(),
       attributeModel: faceAttributes(),
-      models: { 'heads-dlib-resnet-128': join(REPO_ROOT, 'no-such-heads') },
+      models: { [`heads-${DEFAULT_FACE_ATTRIBUTES.encoder}`]: join(REPO_ROOT, 'no-such-heads') },
     });
     const e = await failure(p.detect(await decodeImage(photo(1))));
     expect(e.code).toBe('MODEL_LOAD_FAILED');

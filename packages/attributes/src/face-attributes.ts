@@ -20,10 +20,11 @@ import { AGE_BINS, ENCODERS, type EncoderSpec } from './encoders.js';
 /** What {@link faceAttributes} takes; every option has a default. */
 export interface FaceAttributesOptions {
   /**
-   * Encoder asset. Default 'dlib-resnet-128'. 'dlib-resnet-128-utk' is dlib's ResNet fine-tuned on UTKFace
-   * (non-commercial research only; not better than the default on val yet, see its model card). Embeddings
-   * returned with `returnEmbedding` are this encoder's output: an identity descriptor for 'dlib-resnet-128',
-   * an attribute embedding (not for face matching) for 'dlib-resnet-128-utk'.
+   * Encoder asset. Default 'dlib-resnet-128-utk': dlib's ResNet fine-tuned on UTKFace for age, gender and
+   * race (non-commercial research only; see its model card). 'dlib-resnet-128' is dlib's original encoder
+   * and 'faceres-1024' FaceRes. Embeddings returned with `returnEmbedding` are this encoder's output: an
+   * attribute embedding (not for face matching) for 'dlib-resnet-128-utk', dlib's identity descriptor
+   * (same person when the L2 distance is below 0.6) for 'dlib-resnet-128'.
    */
   encoder?: string;
   /** Heads asset. Default `heads-<encoder>`. */
@@ -32,7 +33,7 @@ export interface FaceAttributesOptions {
   batchSize?: number;
   /**
    * Also encode each aligned face mirrored and average the two predictions (test-time augmentation).
-   * Costs a second encoder pass per face; on UTKFace val it moved age MAE 5.11 -> 5.04, gender 93.8 -> 93.9%,
+   * Costs a second encoder pass per face; with 'dlib-resnet-128' on UTKFace val it moved age MAE 5.11 -> 5.04, gender 93.8 -> 93.9%,
    * race 84.8 -> 84.9% (docs/model-cards). Embeddings returned are still the unmirrored face's. Default false.
    */
   mirror?: boolean;
@@ -43,8 +44,8 @@ export const FACE_ATTRIBUTES_OPTION_KEYS = ['encoder', 'heads', 'batchSize', 'mi
 
 /** The defaults of {@link FaceAttributesOptions}. */
 export const DEFAULT_FACE_ATTRIBUTES = {
-  /** The dlib ResNet (128-d embedding), with its heads `heads-dlib-resnet-128`. */
-  encoder: 'dlib-resnet-128',
+  /** dlib's ResNet fine-tuned on UTKFace (128-d attribute embedding), with its heads `heads-dlib-resnet-128-utk`. */
+  encoder: 'dlib-resnet-128-utk',
   /** Faces per encoder call. */
   batchSize: 8,
   /** One encoder pass per face. */

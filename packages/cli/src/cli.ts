@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { FaceAttrError, backends, describeError, detectors, isFaceAttrError, type AttributeName } from '@faceattr/core';
+import { DEFAULT_FACE_ATTRIBUTES } from '@faceattr/attributes';
 import { DEFAULT_MTCNN_OPTIONS } from '@faceattr/detector-mtcnn';
 import { analyze } from './analyze.js';
 import { choiceLines, DEFAULT_BACKEND, DEFAULT_DETECTOR } from './build-pipeline.js';
@@ -13,7 +14,7 @@ const PIPELINE_OPTIONS = `      --detector NAME                  face detector (
       --backend NAME                   inference backend (default ${DEFAULT_BACKEND}, the fastest in Node; names below)
       --attributes age,gender[,race]   attributes to predict (default age,gender; race is opt-in)
       --mirror                         also encode each face mirrored and average (slower, slightly better)
-      --encoder NAME                   attribute encoder (default: faceAttributes()' default; e.g. dlib-resnet-128)
+      --encoder NAME                   attribute encoder (default ${DEFAULT_FACE_ATTRIBUTES.encoder}; also dlib-resnet-128, faceres-1024)
       --min-face-size PX               smallest face to look for (default: mtcnn ${DEFAULT_MTCNN_OPTIONS.minFaceSize}, haar any); larger is faster
       --min-score X                    drop faces scored below X, in [0, 1] (default 0: the detector's own thresholds)
       --max-faces N                    keep at most N faces per image, highest scores first (default: all)`;

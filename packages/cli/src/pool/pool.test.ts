@@ -28,8 +28,8 @@ describe('createPipelinePool (worker threads, real models and photos)', () => {
   });
 
   it('gives the same faces as a pipeline on this thread; transfer moves the pixels, the default copies them once', async () => {
-    expect(pool.info).toMatchObject({ backend: 'onnx-cpu', detector: 'mtcnn', attributeModel: 'dlib-resnet-128+heads-dlib-resnet-128' });
-    expect(pool.info.assets).toEqual(['dlib-resnet-128@1.0.0', 'heads-dlib-resnet-128@1.0.0']);
+    expect(pool.info).toMatchObject({ backend: 'onnx-cpu', detector: 'mtcnn', attributeModel: 'dlib-resnet-128-utk+heads-dlib-resnet-128-utk' });
+    expect(pool.info.assets).toEqual(['dlib-resnet-128-utk@1.0.0', 'heads-dlib-resnet-128-utk@1.0.0']);
     const image = await decodeImage(photo(1));
     const expected = await local.detect(image);
     const copy = { ...image, data: image.data.slice() };

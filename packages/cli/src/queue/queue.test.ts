@@ -118,7 +118,7 @@ describe.skipIf(!existsSync(REDIS_SERVER))('faceattr queue + worker on a real re
     }
     const ok = records.filter((r) => !r.error);
     for (const r of ok) {
-      expect(r.model).toMatchObject({ backend: 'onnx-cpu', detector: 'mtcnn', attributeModel: 'dlib-resnet-128+heads-dlib-resnet-128', assets: ['dlib-resnet-128@1.0.0', 'heads-dlib-resnet-128@1.0.0'] });
+      expect(r.model).toMatchObject({ backend: 'onnx-cpu', detector: 'mtcnn', attributeModel: 'dlib-resnet-128-utk+heads-dlib-resnet-128-utk', assets: ['dlib-resnet-128-utk@1.0.0', 'heads-dlib-resnet-128-utk@1.0.0'] });
       expect(r.width).toBe(160);
     }
     expect(ok.filter((r) => r.faces!.length > 0).length).toBeGreaterThan(ok.length * 0.9);
