@@ -1,9 +1,8 @@
 /**
- * `@faceattr/assets`: the model assets faceattr ships, as data. Each asset is a folder
- * `models/<name>/` with a `manifest.json` (every file's size and sha256) and its files in the
- * formats the backends read (a tfjs graph and ONNX). No plugin imports this package: pipelines
- * find it at run time in Node (see `createPipeline`'s model locations in @faceattr/core); in a
- * browser, serve its `models/` folder and pass that URL as `modelBasePath`.
+ * `@faceattr/assets` (private): every model asset the repository builds, in every format (a tfjs
+ * graph and ONNX, float32), as data, for the tests, benches and training. Users install the
+ * published packages written from it, one format each: `@faceattr/assets-onnx` and
+ * `@faceattr/assets-tfjs` (the default set) and `@faceattr/assets-extra-onnx` / `-tfjs`.
  * @packageDocumentation
  */
 

@@ -15,7 +15,7 @@ export type * from './plugins.js';
 export { createPipeline } from './pipeline/create-pipeline.js';
 export type { FaceAttributePipeline } from './pipeline/face-pipeline.js';
 export { CallQueue } from './pipeline/call-queue.js';
-export type { PipelineOptions, DetectCallOptions } from './pipeline/options.js';
+export type { PipelineOptions, DetectCallOptions, DetectShrink } from './pipeline/options.js';
 export { DEFAULT_ATTRIBUTES } from './pipeline/options.js';
 
 export {
@@ -33,6 +33,7 @@ export type { ImageInput, RawImage, RgbImage } from './image/image-types.js';
 export { toRgbImage, rawToRgb } from './image/to-rgb.js';
 export { warpToTensor, cropResizeToTensor, boxToAffine, resizeImage } from './image/sample.js';
 export { flipHorizontal } from './image/flip.js';
+export { shrinkImage } from './image/shrink-image.js';
 export { applyOrientation, swapsSides } from './image/orientation.js';
 export type { Orientation } from './image/orientation.js';
 export type { SampleOptions, TensorNormalization } from './image/sample.js';
@@ -55,7 +56,7 @@ export {
 export type { Affine } from './geometry/align.js';
 
 export { loadModelAsset } from './model/load-asset.js';
-export { createModelContext, resolveModelSource, installedAssets } from './model/model-context.js';
+export { createModelContext, resolveModelSource, installedAssetFolders, findInstalledAsset, ASSET_PACKAGES } from './model/model-context.js';
 export type { ModelLocations } from './model/model-context.js';
 export type { ModelSource, InMemoryModel, LoadedModelAsset, LoadOptions } from './model/load-asset.js';
 export { MAX_MANIFEST_BYTES } from './model/load-asset.js';

@@ -58,7 +58,7 @@ export interface InferenceBackend {
 
 /**
  * What a plugin gets when a pipeline loads it. Plugins name their assets; the pipeline finds them
- * (its `models`, then `modelBasePath`, then the installed @faceattr/assets package) and verifies them.
+ * (its `models`, then `modelBasePath`, then the installed asset packages for the backend's artifact kind) and verifies them.
  */
 export interface PluginContext {
 /** The pipeline's backend, initialised. */
@@ -69,19 +69,35 @@ export interface PluginContext {
   loadAsset(name: string, artifact: ArtifactKind): Promise<LoadedModelAsset>;
 }
 
+/** What a pipeline tells a detector about one `detect()` call. */
+export interface DetectorCall {
+  /**
+   * `image` is the caller's image shrunk by this factor (an integer >= 1; 1 when absent): look for faces down to
+   * `minFaceSize / shrink` pixels in it, so that the same faces are found as in the caller's image. Given only
+   * to detectors that declare `minFaceSize`.
+   */
+  shrink?: number;
+}
+
 /** Finds faces. Implemented by @faceattr/detector-mtcnn, @faceattr/detector-haar. */
 export interface FaceDetector {
 /** Stable name, e.g. `mtcnn`, `haar`. */
   readonly name: string;
   /** Whether detections carry real landmarks; if false the pipeline estimates them from the box. */
   readonly providesLandmarks: boolean;
+  /**
+   * The smallest face side it looks for, in the pixels of the image it is given, when it has one. A detector
+   * that declares it honours {@link DetectorCall.shrink}, so a pipeline may detect on a shrunk copy
+   * (`detectShrink`); one that does not is always given the caller's image.
+   */
+  readonly minFaceSize?: number;
 /** Loads the detector's models through `ctx`; the pipeline calls it once before any `detect`. */
   load(ctx: PluginContext): Promise<void>;
   /**
    * Every face found in `image`, in any order. The pipeline applies minScore and maxFaces and sorts,
    * so a detector does not: those rules live in one place.
    */
-  detect(image: RgbImage): Promise<DetectedFace[]>;
+  detect(image: RgbImage, call?: DetectorCall): Promise<DetectedFace[]>;
 /** Releases the detector's models. Idempotent. */
   dispose(): Promise<void>;
 }

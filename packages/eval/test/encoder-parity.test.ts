@@ -16,7 +16,7 @@ import { decodeImage } from '@faceattr/core/node';
 import { onnxBackend } from '@faceattr/backend-onnx';
 import { mtcnn } from '@faceattr/detector-mtcnn';
 import { faceAttributes } from '@faceattr/attributes';
-import { builtAsset, demoPhoto, hasUtkface, REPO_ROOT, UTKFACE_DIR } from '@faceattr/test-support';
+import { assetsDir, builtAsset, demoPhoto, hasUtkface, REPO_ROOT, UTKFACE_DIR } from '@faceattr/test-support';
 
 const PYTHON = '/usr/bin/python3';
 const TRAINING = join(REPO_ROOT, 'training');
@@ -31,10 +31,14 @@ function python(args: string[]) {
   return r.stdout;
 }
 
-/** Writes aligned crops of the demo photos' faces and `encoder`'s ONNX embeddings of them where parity.py reads them. */
+/**
+ * Writes aligned crops of the demo photos' faces and `encoder`'s ONNX embeddings of them where parity.py reads them.
+ * From the repository's full float32 build (the published packages round the dlib encoders to float16:
+ * packages/tools/src/float16-parity.test.ts owns that comparison).
+ */
 async function writeReference(encoder: string, dir: string): Promise<number> {
   const attrs = faceAttributes({ encoder });
-  const pipeline = await createPipeline({ backend: onnxBackend(), detector: mtcnn(), attributeModel: attrs, attributes: [] });
+  const pipeline = await createPipeline({ backend: onnxBackend(), detector: mtcnn(), attributeModel: attrs, attributes: [], modelBasePath: assetsDir() });
   const crops: Float32Array[] = [];
   const embeddings: Float32Array[] = [];
   try {

@@ -4,7 +4,7 @@
  * core live in `@faceattr/core/testing`.
  * @packageDocumentation
  */
-export { REPO_ROOT, SHARED_DIR, DEMO_DIR, demoPhoto, assetsDir, builtAsset, builtAssetDirs } from './paths.js';
+export { REPO_ROOT, SHARED_DIR, DEMO_DIR, demoPhoto, assetsDir, builtAsset, builtAssetDirs, assetPackageModels } from './paths.js';
 export { UTKFACE_DIR, hasUtkface, utkfaceRows } from './utkface.js';
 export type { UtkfaceRow } from './utkface.js';
 export { rng } from './rng.js';

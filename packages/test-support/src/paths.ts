@@ -16,7 +16,10 @@ export function demoPhoto(n: number): string {
   return join(DEMO_DIR, `sample${n}.jpg`);
 }
 
-/** Where the build writes the model assets (the data of @faceattr/assets). */
+/**
+ * Where the build writes every model asset in every format (the private @faceattr/assets); the
+ * published packages (`assetPackageModels`) hold copies of one artifact kind each.
+ */
 export function assetsDir(): string {
   return join(REPO_ROOT, 'packages', 'assets', 'models');
 }
@@ -38,4 +41,9 @@ export function builtAssetDirs(): string[] {
     .sort()
     .map((d) => join(root, d))
     .filter((d) => existsSync(join(d, 'manifest.json')));
+}
+
+/** The `models/` folder of a published asset package, by folder name (`assets-onnx`, `assets-extra-tfjs`, ...). */
+export function assetPackageModels(folder: string): string {
+  return join(REPO_ROOT, 'packages', folder, 'models');
 }

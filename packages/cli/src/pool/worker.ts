@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { installedAssets, type FaceAttributePipeline, type RgbImage } from '@faceattr/core';
+import { findInstalledAsset, type FaceAttributePipeline, type RgbImage } from '@faceattr/core';
 import { decodeImage } from '@faceattr/core/node';
 import { writeAnnotated } from '../annotate.js';
 import { buildPipeline } from '../build-pipeline.js';
@@ -22,12 +22,13 @@ const post = (m: WorkerReply) => port.postMessage(m);
 const crashMarker = process.env['FACEATTR_POOL_CRASH_MARKER'];
 
 async function assetVersions(attributeModel: string | undefined): Promise<string[]> {
-  const dir = await installedAssets();
-  if (!attributeModel || !dir) return [];
+  if (!attributeModel) return [];
   return Promise.all(
     attributeModel.split('+').map(async (name) => {
       try {
-        const m = JSON.parse(await readFile(join(dir, name, 'manifest.json'), 'utf8')) as { version?: string };
+        const dir = await findInstalledAsset(name);
+        if (!dir) return `${name}@unknown`;
+        const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { version?: string };
         return `${name}@${m.version ?? 'unknown'}`;
       } catch {
         return `${name}@unknown`;

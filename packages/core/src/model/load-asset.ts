@@ -38,7 +38,7 @@ async function verify(manifest: ModelManifest, path: string, bytes: Uint8Array, 
   if (bytes.length !== entry.bytes) {
     throw new FaceAttrError(
       'MODEL_LOAD_FAILED',
-      `Model "${manifest.name}" file ${path} (${where}) has ${bytes.length} bytes, the manifest says ${entry.bytes}. The file is truncated or from another version: reinstall @faceattr/assets or rebuild the asset.`,
+      `Model "${manifest.name}" file ${path} (${where}) has ${bytes.length} bytes, the manifest says ${entry.bytes}. The file is truncated or from another version: reinstall its @faceattr/assets-* package or rebuild the asset.`,
       { details: { file: path, expectedBytes: entry.bytes, actualBytes: bytes.length } },
     );
   }
@@ -46,7 +46,7 @@ async function verify(manifest: ModelManifest, path: string, bytes: Uint8Array, 
   if (digest !== entry.sha256) {
     throw new FaceAttrError(
       'MODEL_LOAD_FAILED',
-      `Model "${manifest.name}" file ${path} (${where}) fails its sha256 check (got ${digest}, manifest says ${entry.sha256}). The file is corrupt or was replaced: reinstall @faceattr/assets or rebuild the asset.`,
+      `Model "${manifest.name}" file ${path} (${where}) fails its sha256 check (got ${digest}, manifest says ${entry.sha256}). The file is corrupt or was replaced: reinstall its @faceattr/assets-* package or rebuild the asset.`,
       { details: { file: path, expectedSha256: entry.sha256, actualSha256: digest } },
     );
   }

@@ -43,7 +43,7 @@ function abortError(signal: AbortSignal | undefined, where: string): FaceAttrErr
 
 function tooLarge(where: string, limits: ReadLimits, got: string): FaceAttrError {
   return loadError(
-    `${where} has ${got} bytes, more than the ${limits.maxBytes} ${limits.limitName ?? 'its manifest declares'}; it was not read further. The file is from another version or was replaced: reinstall @faceattr/assets or rebuild the asset.`,
+    `${where} has ${got} bytes, more than the ${limits.maxBytes} ${limits.limitName ?? 'its manifest declares'}; it was not read further. The file is from another version or was replaced: reinstall its @faceattr/assets-* package or rebuild the asset.`,
     where,
     { expectedBytes: limits.maxBytes, reason: 'too-large' },
   );

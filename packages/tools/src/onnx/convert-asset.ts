@@ -28,9 +28,18 @@ export function addOnnxArtifact(dir: string): { manifest: ModelManifest; convert
   const graph = manifest.artifacts['tfjs-graph'];
   if (!graph) return undefined;
   const { json, weights } = readTfjsGraph(join(dir, graph.entry));
+  const converted = convertAssetGraph(manifest, json, weights);
+  return { manifest: addArtifactToAsset(dir, 'onnx', 'model.onnx', { 'model.onnx': converted.bytes }), converted };
+}
+
+/**
+ * Converts an asset's tfjs graph to ONNX (`exactFloat16`: see ConvertOptions), checking that
+ * every output the manifest names is in the graph. Errors name the asset.
+ */
+export function convertAssetGraph(manifest: ModelManifest, json: TfjsModelJson, weights: Uint8Array, options: { exactFloat16?: boolean } = {}): ConvertedOnnx {
   let converted: ConvertedOnnx;
   try {
-    converted = convertTfjsGraph(json, weights, { name: manifest.name, docString: `${manifest.name}@${manifest.version}, converted from its tfjs graph by @faceattr/models` });
+    converted = convertTfjsGraph(json, weights, { name: manifest.name, docString: `${manifest.name}@${manifest.version}, converted from its tfjs graph by @faceattr/models`, ...options });
   } catch (e) {
     throw new Error(`asset ${manifest.name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
@@ -38,7 +47,7 @@ export function addOnnxArtifact(dir: string): { manifest: ModelManifest; convert
   for (const o of manifest.outputs) {
     if (!names.has(o.name)) throw new Error(`asset ${manifest.name}: the ONNX graph has no output "${o.name}" named in the manifest.`);
   }
-  return { manifest: addArtifactToAsset(dir, 'onnx', 'model.onnx', { 'model.onnx': converted.bytes }), converted };
+  return converted;
 }
 
 /** Adds an onnx artifact to every asset folder under `root` that has a tfjs-graph artifact. */

@@ -103,7 +103,7 @@ const ONNX_DESCRIPTOR: protobuf.INamespace = {
 };
 
 /** ONNX TensorProto.DataType values the converter uses. */
-export const OnnxDataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9 } as const;
+export const OnnxDataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10 } as const;
 export type OnnxDataType = (typeof OnnxDataType)[keyof typeof OnnxDataType];
 
 /** AttributeProto.AttributeType values. */

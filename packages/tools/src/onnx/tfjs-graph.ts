@@ -1,4 +1,5 @@
 /** The parts of a tfjs graph model (model.json + weights) the ONNX converter reads. */
+import { halfToFloat } from '../float16.js';
 
 export interface TfAttrValue {
   s?: string;
@@ -43,16 +44,6 @@ export interface ConstValue {
 }
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-/** IEEE half -> float (tfjs writes float16-quantized weights as raw halves). */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
 
 /**
  * Splits concatenated weight bytes into named constants, dequantizing uint8/uint16 (v * scale + min)

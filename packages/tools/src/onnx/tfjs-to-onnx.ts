@@ -3,10 +3,11 @@
  * semantics of TensorFlow and ONNX. Every op must convert exactly or the conversion fails with
  * an {@link OnnxConversionError} naming the op and the node.
  */
+import { exactHalfBytes } from '../float16.js';
 import { CONV_OPS } from './conv-ops.js';
 import { OnnxGraphBuilder } from './graph-builder.js';
 import { MATH_OPS } from './math-ops.js';
-import { encodeOnnxModel, OnnxDataType, type OnnxGraph, type OnnxValueInfo } from './onnx-proto.js';
+import { encodeOnnxModel, OnnxDataType, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './onnx-proto.js';
 import { OnnxConversionError, type OpContext, type OpConverter } from './op-context.js';
 import { optimizeTransposes } from './optimize-transposes.js';
 import { SHAPE_OPS } from './shape-ops.js';
@@ -26,6 +27,12 @@ export interface ConvertOptions {
   optimize?: boolean;
   /** Free text stored in the model (where it came from). */
   docString?: string;
+  /**
+   * Store each float initializer whose values are all exactly half-precision numbers (weights read from
+   * a float16 tfjs graph) as FLOAT16 behind a Cast to float: half the bytes, the same numbers. Default
+   * false (the repository's full build keeps float32 initializers; the published packages set it).
+   */
+  exactFloat16?: boolean;
 }
 
 export interface ConvertedOnnx {
@@ -161,6 +168,7 @@ export function convertTfjsGraph(json: TfjsModelJson, weightData: Uint8Array, op
     outputs: outputNames.map((n) => ({ name: n, elemType: elemType(nodes.get(n)!) })),
   };
   if (options.optimize !== false) optimizeTransposes(graph, b);
+  if (options.exactFloat16) storeExactFloat16(graph, b);
   const onnxOps: Record<string, number> = {};
   for (const n of graph.nodes) onnxOps[n.opType] = (onnxOps[n.opType] ?? 0) + 1;
   const bytes = encodeOnnxModel({
@@ -171,4 +179,25 @@ export function convertTfjsGraph(json: TfjsModelJson, weightData: Uint8Array, op
     ...(options.docString ? { docString: options.docString } : {}),
   });
   return { bytes, inputs: graphInputs, outputs: graph.outputs, tfOps, onnxOps };
+}
+
+/** Below this many elements a Cast node costs more than the bytes it saves. */
+const MIN_FLOAT16_ELEMENTS = 64;
+
+/**
+ * Replaces each float initializer that is exactly representable in half precision by a FLOAT16
+ * initializer and a Cast back to float under the original name (lossless: ONNX Runtime folds the
+ * Cast into a float32 constant when it loads the session).
+ */
+function storeExactFloat16(graph: OnnxGraph, b: OnnxGraphBuilder): void {
+  const casts: OnnxNode[] = [];
+  graph.initializers = graph.initializers.map((t) => {
+    if (t.dataType !== OnnxDataType.FLOAT || t.rawData.length < 4 * MIN_FLOAT16_ELEMENTS) return t;
+    const halves = exactHalfBytes(t.rawData);
+    if (!halves) return t;
+    const name = b.unique(`${t.name}/float16`);
+    casts.push({ opType: 'Cast', name: b.unique(`${t.name}#Cast`), inputs: [name], outputs: [t.name], attributes: { to: OnnxDataType.FLOAT } });
+    return { name, dataType: OnnxDataType.FLOAT16, dims: t.dims, rawData: halves };
+  });
+  graph.nodes = [...casts, ...graph.nodes];
 }
