@@ -8,6 +8,7 @@ const benches = [
   'packages/backend-onnx/bench/backend-latency.ts',
   'packages/detector-mtcnn/bench/bench.ts',
   'packages/detector-haar/bench/haar-bench.ts',
+  'packages/detector-haar/bench/confirmed-bench.ts',
   'packages/eval/bench/frame-latency.ts',
   'packages/eval/bench/attribute-latency.ts',
   'packages/cli/bench/scale-bench.ts',

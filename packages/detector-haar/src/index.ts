@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { haar, HAAR_MODEL_NAME } from './haar-detector.js';
-export type { HaarDetectorOptions } from './haar-detector.js';
+export type { HaarDetectorOptions, HaarMode } from './haar-detector.js';
 export { detectMultiScale, detectRaw, haarEngine, pyramidLevels } from './detect-multi-scale.js';
 export { loadHaarWasm } from './scan-wasm.js';
 export type { HaarImage, HaarDetection, PyramidLevel } from './detect-multi-scale.js';

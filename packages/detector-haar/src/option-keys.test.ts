@@ -4,6 +4,6 @@ import { haar } from './haar-detector.js';
 
 describe('haar() option keys', () => {
   it('refuses unknown keys naming them and the valid ones; createPipeline sends each key here', async () => {
-    await expectPluginOptionKeys('haar()', (o) => haar(o as never), ['scaleFactor', 'minNeighbors', 'minSize', 'maxSize', 'engine', 'cascade']);
+    await expectPluginOptionKeys('haar()', (o) => haar(o as never), ['scaleFactor', 'minNeighbors', 'minSize', 'maxSize', 'engine', 'cascade', 'mode']);
   });
 });

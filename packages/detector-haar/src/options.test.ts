@@ -63,7 +63,8 @@ describe('Haar input and lifecycle errors', () => {
   });
 
   it('detect() before load() is DETECTOR_UNAVAILABLE, after dispose() DISPOSED', async () => {
-    const d = haar({ cascade });
+    // Exact mode loads nothing but the cascade, so it needs no model context.
+    const d = haar({ cascade, mode: 'exact' });
     await expect(d.detect(image)).rejects.toMatchObject({ code: 'DETECTOR_UNAVAILABLE' });
     await d.load({} as never);
     expect(await d.detect(image)).toEqual([]);
@@ -73,6 +74,42 @@ describe('Haar input and lifecycle errors', () => {
 
   it('a smaller image than the window gives no detections', () => {
     expect(detectMultiScale(cascade, { data: new Uint8Array(20 * 20), width: 20, height: 20, channels: 1 })).toEqual([]);
+  });
+});
+
+describe('haar() mode', () => {
+  it("defaults to 'confirmed' (landmarks from O-Net); 'exact' gives boxes only", () => {
+    expect(haar().providesLandmarks).toBe(true);
+    expect(haar({ mode: 'confirmed' }).providesLandmarks).toBe(true);
+    expect(haar({ mode: 'exact' }).providesLandmarks).toBe(false);
+  });
+
+  it.each<[string, unknown]>([
+    ['an unknown mode', 'fast'],
+    ['a mode of the wrong case', 'Exact'],
+    ['a non-string mode', 1],
+  ])('rejects %s with INVALID_OPTIONS naming the modes', (_, mode) => {
+    expect(code(() => haar({ mode } as never))).toBe('INVALID_OPTIONS');
+    expect(() => haar({ mode } as never)).toThrow(/'confirmed' or 'exact'/);
+  });
+
+  it('checks the search options in either mode; detectMultiScale takes no mode', () => {
+    expect(code(() => haar({ mode: 'confirmed', minNeighbors: -1 }))).toBe('INVALID_OPTIONS');
+    expect(code(() => haar({ mode: 'exact', scaleFactor: 1 }))).toBe('INVALID_OPTIONS');
+    expect(code(() => detectMultiScale(cascade, image, { mode: 'exact' } as never))).toBe('INVALID_OPTIONS');
+  });
+
+  it('confirmed mode needs a model context (a backend for O-Net): without one, load() says so', async () => {
+    const d = haar({ cascade });
+    await expect(d.load({} as never)).rejects.toMatchObject({ code: 'DETECTOR_UNAVAILABLE', message: expect.stringContaining("mode: 'exact'") });
+    await d.dispose();
+  });
+
+  it('confirmed mode loads O-Net through the context: a context without models fails to load', async () => {
+    const d = haar({ cascade });
+    await expect(d.load({ loadModel: async () => Promise.reject(new FaceAttrError('MODEL_LOAD_FAILED', 'no models here')) } as never)).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+    await expect(d.detect(image)).rejects.toMatchObject({ code: 'DETECTOR_UNAVAILABLE' });
+    await d.dispose();
   });
 });
 

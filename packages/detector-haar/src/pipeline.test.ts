@@ -19,8 +19,8 @@ describe('registration', () => {
 });
 
 describe.skipIf(!built)('haar() through createPipeline', () => {
-  it('finds the faces of a demo photo, with landmarks estimated from the box', async () => {
-    const pipeline = await createPipeline({ backend: tfjsBackend({ runtime: 'wasm' }), detector: haar(), attributeModel: null, attributes: [] });
+  it('exact mode finds the faces of a demo photo, with landmarks estimated from the box', async () => {
+    const pipeline = await createPipeline({ backend: tfjsBackend({ runtime: 'wasm' }), detector: haar({ mode: 'exact' }), attributeModel: null, attributes: [] });
     try {
       expect(pipeline.detectorName).toBe('haar');
       const full = await loadDemo('sample5.jpg');
@@ -44,12 +44,16 @@ describe.skipIf(!built)('haar() through createPipeline', () => {
     }
   });
 
-  it('the registered name works as a pipeline detector', async () => {
+  it('the registered name works as a pipeline detector (confirmed mode: O-Net on the tfjs backend too)', async () => {
     const pipeline = await createPipeline({ backend: tfjsBackend({ runtime: 'wasm' }), detector: 'haar', attributeModel: null, attributes: [] });
     try {
       expect(pipeline.detectorName).toBe('haar');
       const blank = { data: new Uint8Array(120 * 90 * 3).fill(128), width: 120, height: 90, channels: 3 };
       expect(await pipeline.detect(blank)).toEqual([]);
+      const full = await loadDemo('sample1.jpg');
+      const faces = await pipeline.detect(resizeImage(full, 640, Math.round((full.height * 640) / full.width)));
+      expect(faces.length).toBe(3);
+      expect(faces.every((f) => f.landmarkSource === 'detector' && f.score >= 0.7)).toBe(true);
     } finally {
       await pipeline.dispose();
     }

@@ -5,4 +5,4 @@
 import { registerDetector } from '@faceattr/core';
 import { haar, type HaarDetectorOptions } from './haar-detector.js';
 
-registerDetector('haar', (options) => haar(options as HaarDetectorOptions), { priority: 5, label: 'Haar cascade (fast, no landmarks)' });
+registerDetector('haar', (options) => haar(options as HaarDetectorOptions), { priority: 5, label: 'Haar cascade, confirmed by O-Net' });

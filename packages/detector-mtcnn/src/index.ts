@@ -9,3 +9,5 @@ export { DEFAULT_MTCNN_OPTIONS, resolveMtcnnOptions } from './options.js';
 export type { MtcnnOptions, ResolvedMtcnnOptions } from './options.js';
 export { pyramidLevels } from './pyramid.js';
 export { UTKFACE_TEMPLATE_200 } from './utkface-template.js';
+export { OnetStage, loadOnetStage, ONET_MODEL_NAME } from './onet-stage.js';
+export type { OnetResult } from './onet-stage.js';
