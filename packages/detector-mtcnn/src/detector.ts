@@ -6,8 +6,8 @@ import {
   toRgbImage,
   type Box,
   type DetectedFace,
+  type DetectorCall,
   type FaceDetector,
-  type Landmarks5,
   type ModelHandle,
   type PluginContext,
   type RgbImage,
@@ -21,6 +21,7 @@ import { decodePnet } from './pnet-decode.js';
 import { pyramidLevels } from './pyramid.js';
 import { PyramidBuilder, type NetInput } from './pyramid-images.js';
 import { loadPyramidWasm, type WasmImage } from './pyramid-wasm.js';
+import { cropPoints, toLandmarks } from './onet-points.js';
 
 /** A box with the score of the stage that produced it. */
 type Scored = { box: Box; score: number };
@@ -85,11 +86,21 @@ export class MtcnnDetector implements FaceDetector {
    * one detector run one after another (they share the pyramid buffers and the WebAssembly
    * memory), also without a pipeline; start several detectors for parallel work.
    */
-  detect(image: RgbImage): Promise<DetectedFace[]> {
-    return this.#calls.run(() => this.#detect(image));
+  detect(image: RgbImage, call?: DetectorCall): Promise<DetectedFace[]> {
+    // A pipeline's shrunk copy (`detectShrink`): the pyramid starts at the same faces, minFaceSize / shrink here.
+    const shrink = call?.shrink ?? 1;
+    if (!(Number.isInteger(shrink) && shrink >= 1)) {
+      return Promise.reject(new FaceAttrError('INVALID_INPUT', `mtcnn: detect()'s shrink must be an integer >= 1, got ${String(shrink)}.`));
+    }
+    return this.#calls.run(() => this.#detect(image, this.options.minFaceSize / shrink));
   }
 
-  async #detect(input: RgbImage): Promise<DetectedFace[]> {
+  /** The smallest face side the pyramid looks for, in input pixels ({@link MtcnnOptions.minFaceSize}). */
+  get minFaceSize(): number {
+    return this.options.minFaceSize;
+  }
+
+  async #detect(input: RgbImage, minFaceSize: number): Promise<DetectedFace[]> {
     const nets = this.#nets;
     if (!nets) throw new FaceAttrError('DETECTOR_UNAVAILABLE', 'The mtcnn detector has no models yet: call load(ctx) first, or use it through createPipeline().');
     // Core's one image check (O(1) for a valid RgbImage, returned as is): standalone calls get what a pipeline gets.
@@ -99,7 +110,7 @@ export class MtcnnDetector implements FaceDetector {
     const timings = emptyTimings();
     const watch = new Stopwatch(timings.split);
     const t0 = now();
-    const { boxes: proposals, pyramid } = await this.#proposals(nets.pnet, image, cascade, watch, timings.counts);
+    const { boxes: proposals, pyramid } = await this.#proposals(nets.pnet, image, minFaceSize, cascade, watch, timings.counts);
     const t1 = now();
     this.#rnetCrops = 0;
     this.#onetCrops = 0;
@@ -122,9 +133,9 @@ export class MtcnnDetector implements FaceDetector {
   }
 
   /** Stage 1: P-Net over the pyramid; boxes regressed and squared, ready for R-Net. */
-  async #proposals(pnet: ModelHandle, image: RgbImage, cascade: CascadeSettings, watch: Stopwatch, counts: MtcnnTimings['counts']): Promise<{ boxes: Scored[]; pyramid: Pyramid }> {
+  async #proposals(pnet: ModelHandle, image: RgbImage, minFaceSize: number, cascade: CascadeSettings, watch: Stopwatch, counts: MtcnnTimings['counts']): Promise<{ boxes: Scored[]; pyramid: Pyramid }> {
     watch.start();
-    const { minFaceSize, scaleFactor, thresholds } = this.options;
+    const { scaleFactor, thresholds } = this.options;
     const all: Candidate[] = [];
     const pyramid: Pyramid = [{ image, sx: 1, sy: 1 }];
     const levels = pyramidLevels(image.width, image.height, minFaceSize, scaleFactor);
@@ -307,24 +318,6 @@ class Stopwatch {
   }
 }
 
-// Landmark order of O-Net's outputs: image-left eye, right eye, nose, mouth left, mouth right.
-const MIRRORED = [1, 0, 2, 4, 3] as const;
-
-/**
- * O-Net's landmarks for crop `i` in image pixels, as [x0..x4, y0..y4]. O-Net gives fractions
- * of its crop box: 5 x values, then 5 y values. For a mirrored crop, x flips and left/right swap.
- */
-function cropPoints(lm: Float32Array, i: number, box: Box, mirrored: boolean): Float64Array {
-  const p = new Float64Array(10);
-  for (let k = 0; k < 5; k++) {
-    const j = mirrored ? MIRRORED[k]! : k;
-    const fx = lm[i * 10 + j]!;
-    p[k] = box.x + (mirrored ? 1 - fx : fx) * box.width;
-    p[5 + k] = box.y + lm[i * 10 + 5 + j]! * box.height;
-  }
-  return p;
-}
-
 /**
  * Scores each group's leader (`lead` of the group), then, for groups whose leader fails, all of
  * the group's boxes not yet scored (a leader that is the group's first box is not repeated).
@@ -371,11 +364,6 @@ function minOverlap(a: Box, b: Box): number {
   const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
   if (w <= 0 || h <= 0) return 0;
   return (w * h) / Math.min(a.width * a.height, b.width * b.height);
-}
-
-function toLandmarks(p: Float64Array): Landmarks5 {
-  const pt = (k: number) => ({ x: p[k]!, y: p[5 + k]! });
-  return { leftEye: pt(0), rightEye: pt(1), nose: pt(2), mouthLeft: pt(3), mouthRight: pt(4) };
 }
 
 /** The original image and its pyramid levels, with their resize ratios per axis. */

@@ -1,13 +1,16 @@
 /**
- * Image decoding in Node (issue 14): sharp (libvips) against jpeg-js on the same JPEGs, in one process.
+ * Image decoding in Node and detecting on a shrunk copy (issue 14): sharp (libvips) against jpeg-js, and the
+ * pipeline's `detectShrink` against the full image, in one process.
  *  1. decode time of a 1280x720 and a 12 MP JPEG made from a demo photo (full size, and 1/2 or 1/4 size:
  *     sharp's shrink-on-load);
  *  2. decode + analyze (MTCNN + age/gender, onnx) of the 1280x720 photo (5 faces) and the 12 MP one: jpeg-js,
- *     sharp, sharp at 1/2 and 1/4 size for everything (minFaceSize shrunk alike), and sharp at 1/2 size for
- *     the detector with alignment from full-size pixels;
- *  3. on UTKFace val chips: what detecting and aligning at half size changes against full size;
- *  4. images/s on 500 UTKFace val chips with each decoder: the CLI's per-file work in process, and the CLI
- *     (`faceattr analyze --json --backend onnx`, FACEATTR_DECODER=js|sharp).
+ *     sharp with `detectShrink` 1 (the old path, still the default), 'auto' and 4, and a half-size decode for
+ *     the detector with alignment from a second, full-size decode; then where the default's time goes (decode,
+ *     detect, align + encode, heads);
+ *  3. on UTKFace val chips: what detecting and aligning at half size changes against full size, and what
+ *     `detectShrink: 'auto'` changes;
+ *  4. images/s on 500 UTKFace val chips: the CLI's per-file work in process (decode + detect) with
+ *     `detectShrink` 1 and 'auto', alternating, and the CLI itself (`faceattr analyze --json --backend onnx`).
  *
  *   npm run bench -- decode-latency        (env BENCH_UTK=N: chips for parts 3 and 4, default 500)
  *
@@ -18,7 +21,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
-import { createPipeline, resizeImage, type FaceResult, type RgbImage } from '@faceattr/core';
+import { createPipeline, resizeImage, type DetectShrink, type FaceResult, type RgbImage } from '@faceattr/core';
 import { decodeImage, type DecodeOptions } from '@faceattr/core/node';
 import { onnxBackend } from '@faceattr/backend-onnx';
 import { mtcnn } from '@faceattr/detector-mtcnn';
@@ -85,12 +88,15 @@ async function onnxPipeline(minFaceSize: number) {
 async function analyze(photo: Uint8Array, minFaceSize: number, runs: number, withJs: boolean) {
   const p = { 1: await onnxPipeline(minFaceSize), 2: await onnxPipeline(minFaceSize / 2), 4: await onnxPipeline(minFaceSize / 4) };
   const shrunk = (s: 2 | 4) => async () => (await p[s].pipeline.detect(await decodeImage(photo, { shrink: s }))).map((f) => scaleFace(f, s));
+  const withShrink = (detectShrink: DetectShrink) => async () => p[1].pipeline.detect(await decodeImage(photo, { decoder: 'sharp' }), { detectShrink });
   const analyses: Record<string, () => Promise<FaceResult[]>> = {
     ...(withJs && { 'jpeg-js, full size': async () => p[1].pipeline.detect(await decodeImage(photo, { decoder: 'js' })) }),
-    'sharp, full size': async () => p[1].pipeline.detect(await decodeImage(photo, { decoder: 'sharp' })),
+    'sharp, full size (detectShrink 1: old path, default)': withShrink(1),
+    "sharp, detectShrink 'auto'": withShrink('auto'),
+    'sharp, detectShrink 4': withShrink(4),
     'sharp, 1/2 size for detector and alignment': shrunk(2),
     'sharp, 1/4 size for detector and alignment': shrunk(4),
-    'sharp, 1/2 size for detector, alignment from full size': async () => {
+    'sharp, 1/2 size decode for detector, alignment from a second full-size decode': async () => {
       const [small, big] = await Promise.all([decodeImage(photo, { shrink: 2 }), decodeImage(photo)]);
       return predictOn(p[2].attrs, big, (await p[2].pipeline.detect(small, { attributes: [] })).map((f) => scaleFace(f, 2)));
     },
@@ -104,9 +110,27 @@ async function analyze(photo: Uint8Array, minFaceSize: number, runs: number, wit
       if (i > 0) ms[name]!.push(performance.now() - t0);
     }
   }
+  // Where the default's time goes: decode, detect (no attributes), then alignment + encoder and the heads (the
+  // attribute model's own timings) on the faces found.
+  const stages: Record<string, number[]> = { decode: [], detect: [], 'align + encode': [], heads: [] };
+  for (let i = 0; i < runs + 1; i++) {
+    const t0 = performance.now();
+    const img = await decodeImage(photo, { decoder: 'sharp' });
+    const t1 = performance.now();
+    const faces = await p[1].pipeline.detect(img, { attributes: [] });
+    const t2 = performance.now();
+    const timings = { encodeMs: 0, headsMs: 0 };
+    await p[1].attrs.predict(img, faces.map((f) => f.landmarks), { attributes: ['age', 'gender'], embedding: false, timings });
+    if (i === 0) continue;
+    stages.decode!.push(t1 - t0);
+    stages.detect!.push(t2 - t1);
+    stages['align + encode']!.push(timings.encodeMs);
+    stages.heads!.push(timings.headsMs);
+  }
+  const breakdown = Object.fromEntries(Object.entries(stages).map(([k, v]) => [`${k}_median_ms`, round(median(v))]));
   for (const x of Object.values(p)) await x.pipeline.dispose();
-  const ref = answers['sharp, full size']!;
-  return Object.keys(analyses).map((name) => {
+  const ref = answers['sharp, full size (detectShrink 1: old path, default)']!;
+  const rows = Object.keys(analyses).map((name) => {
     const got = answers[name]!;
     const pairs = ref.map((r) => got.reduce((a, b) => (Math.abs(a.box.x - r.box.x) < Math.abs(b.box.x - r.box.x) ? a : b)));
     return {
@@ -117,11 +141,13 @@ async function analyze(photo: Uint8Array, minFaceSize: number, runs: number, wit
       gender_flips_vs_sharp_full: pairs.filter((q, k) => q.gender!.label !== ref[k]!.gender!.label).length,
     };
   });
+  return { rows, defaultBreakdown: breakdown };
 }
 const common = { backend: 'onnx (onnxruntime-node cpu)', attributes: 'age, gender' };
-results.analyze1280x720 = { ...common, runs: 15, minFaceSize: 40, rows: await analyze(files['1280x720'], 40, 15, true) };
+results.analyze1280x720 = { ...common, runs: 15, minFaceSize: 40, ...(await analyze(files['1280x720'], 40, 15, true)) };
 console.table((results.analyze1280x720 as { rows: unknown[] }).rows);
-results.analyze12MP = { ...common, runs: 5, minFaceSize: 160, rows: await analyze(files['4000x3000 (12 MP)'], 160, 5, false) };
+console.log((results.analyze1280x720 as { defaultBreakdown: unknown }).defaultBreakdown);
+results.analyze12MP = { ...common, runs: 5, minFaceSize: 160, ...(await analyze(files['4000x3000 (12 MP)'], 160, 5, false)) };
 console.table((results.analyze12MP as { rows: unknown[] }).rows);
 save();
 
@@ -135,8 +161,8 @@ if (!hasUtkface()) {
   // 3. Half size against full size on the chips (padded as `faceattr eval` does; UTK minFaceSize 60, 30 at half).
   const { attrs: attrsUtkHalf, pipeline: utkHalf } = await onnxPipeline(UTK_DETECTOR_OPTIONS.minFaceSize / 2);
   const { pipeline: utkFull } = await onnxPipeline(UTK_DETECTOR_OPTIONS.minFaceSize);
-  const stats = { full: { err: 0, ok: 0, n: 0 }, half: { err: 0, ok: 0, n: 0 }, halfAlignFull: { err: 0, ok: 0, n: 0 } };
-  const agree = { half: { dAge: 0, flips: 0, n: 0 }, halfAlignFull: { dAge: 0, flips: 0, n: 0 } };
+  const stats = { full: { err: 0, ok: 0, n: 0 }, half: { err: 0, ok: 0, n: 0 }, halfAlignFull: { err: 0, ok: 0, n: 0 }, auto: { err: 0, ok: 0, n: 0 } };
+  const agree = { half: { dAge: 0, flips: 0, n: 0 }, halfAlignFull: { dAge: 0, flips: 0, n: 0 }, auto: { dAge: 0, flips: 0, n: 0 } };
   const pick = (faces: FaceResult[], img: RgbImage) => faces[centralFace(faces, img.width, img.height)];
   for (const [k, r] of rows.entries()) {
     const chip = padChip(await decodeImage(paths[k]!));
@@ -145,21 +171,22 @@ if (!hasUtkface()) {
     const bRaw = pick(await utkHalf.detect(small), small);
     const b = bRaw && scaleFace(bRaw, 2);
     const c = b && (await predictOn(attrsUtkHalf, chip, [b]))[0];
-    for (const [key, f] of [['full', a], ['half', b], ['halfAlignFull', c]] as const) {
+    const d = pick(await utkFull.detect(chip, { detectShrink: 'auto' }), chip);
+    for (const [key, f] of [['full', a], ['half', b], ['halfAlignFull', c], ['auto', d]] as const) {
       if (!f) continue;
       stats[key].n++;
       stats[key].err += Math.abs(f.age!.years - r.age);
       if ((f.gender!.label === 'female' ? 1 : 0) === r.gender) stats[key].ok++;
     }
-    for (const [key, f] of [['half', b], ['halfAlignFull', c]] as const) {
+    for (const [key, f] of [['half', b], ['halfAlignFull', c], ['auto', d]] as const) {
       if (!a || !f) continue;
       agree[key].n++;
       agree[key].dAge += Math.abs(f.age!.years - a.age!.years);
       if (f.gender!.label !== a.gender!.label) agree[key].flips++;
     }
   }
-  const utkRows = (['full', 'half', 'halfAlignFull'] as const).map((key) => ({
-    variant: { full: 'full size', half: 'half size (detect + align)', halfAlignFull: 'half size detect, align full size' }[key],
+  const utkRows = (['full', 'half', 'halfAlignFull', 'auto'] as const).map((key) => ({
+    variant: { full: 'full size', half: 'half size (detect + align)', halfAlignFull: 'half size detect, align full size', auto: "detectShrink 'auto' (4 at minFaceSize 60)" }[key],
     detected: stats[key].n,
     age_mae: round(stats[key].err / stats[key].n, 3),
     gender_acc: round(stats[key].ok / stats[key].n, 4),
@@ -171,49 +198,42 @@ if (!hasUtkface()) {
   await utkFull.dispose();
   await utkHalf.dispose();
 
-  // 4. The CLI's per-file work (decode, then detect with age and gender; onnx, default options) on the chips, once
-  // per decoder, in alternating blocks of 50 so that machine load hits both alike; then the CLI itself.
+  // 4. The CLI's per-file work (decode, then detect with age and gender; onnx, default options) on the chips, with
+  // detectShrink 1 (the old path, still the default) and 'auto', in alternating blocks of 50 so that machine load
+  // hits both alike; then the CLI itself, as shipped.
   const loop = await onnxPipeline(40);
-  const loopS = { js: 0, sharp: 0 };
+  const shrinks = { '1 (old path, default)': 1, "'auto' (2 at minFaceSize 40)": 'auto' } as const;
+  const loopS: Record<string, number> = Object.fromEntries(Object.keys(shrinks).map((k) => [k, 0]));
   for (let b = 0; b < paths.length; b += 50) {
-    for (const decoder of ['js', 'sharp'] as const) {
+    for (const [name, detectShrink] of Object.entries(shrinks)) {
       const t0 = performance.now();
-      for (const file of paths.slice(b, b + 50)) await loop.pipeline.detect(await decodeImage(file, { decoder }));
-      loopS[decoder] += (performance.now() - t0) / 1000;
+      for (const file of paths.slice(b, b + 50)) await loop.pipeline.detect(await decodeImage(file), { detectShrink });
+      loopS[name]! += (performance.now() - t0) / 1000;
     }
   }
   await loop.pipeline.dispose();
-  const cliRows: Record<string, unknown>[] = (['js', 'sharp'] as const).map((decoder) => ({
-    how: 'in process, decode + detect per file',
-    decoder,
+  const cliRows: Record<string, unknown>[] = Object.keys(shrinks).map((name) => ({
+    how: 'in process, decode (sharp) + detect per file',
+    detectShrink: name,
     images: paths.length,
-    seconds: round(loopS[decoder], 2),
-    images_per_s: round(paths.length / loopS[decoder], 2),
+    seconds: round(loopS[name]!, 2),
+    images_per_s: round(paths.length / loopS[name]!, 2),
   }));
-  // The CLI reads the chips from a folder of links to them (one argument, as a user would pass a folder), two
-  // rounds alternating the decoders.
+  // The CLI reads the chips from a folder of links to them (one argument, as a user would pass a folder).
   const folder = mkdtempSync(join(tmpdir(), 'faceattr-utk-'));
   for (const f of paths) symlinkSync(f, join(folder, basename(f)));
-  const cliS: Record<string, number[]> = { js: [], sharp: [] };
   let cliFailure: string | undefined;
-  for (let round2 = 0; round2 < 2; round2++) {
-    for (const decoder of ['js', 'sharp']) {
-      const t0 = performance.now();
-      const r = spawnSync('npx', ['tsx', '--conditions=@faceattr/source', join(REPO_ROOT, 'packages/cli/src/bin.ts'), 'analyze', '--json', '--backend', 'onnx', folder], {
-        env: { ...process.env, FACEATTR_DECODER: decoder },
-        encoding: 'utf8',
-        maxBuffer: 1 << 28,
-      });
-      if (r.status === 0 || r.status === 1) cliS[decoder]!.push((performance.now() - t0) / 1000);
-      else cliFailure = `exit ${r.status}`;
-    }
-  }
+  const t0 = performance.now();
+  const r = spawnSync('npx', ['tsx', '--conditions=@faceattr/source', join(REPO_ROOT, 'packages/cli/src/bin.ts'), 'analyze', '--json', '--backend', 'onnx', folder], {
+    env: { ...process.env, FACEATTR_DECODER: 'sharp' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const cliSeconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0 && r.status !== 1) cliFailure = `exit ${r.status}`;
   rmSync(folder, { recursive: true, force: true });
-  for (const decoder of ['js', 'sharp']) {
-    const s = cliS[decoder]!.length ? Math.min(...cliS[decoder]!) : Number.NaN;
-    cliRows.push({ how: 'faceattr analyze --json --backend onnx FOLDER (best of 2 wall times, incl. start-up)', decoder, images: paths.length, seconds: round(s, 2), images_per_s: cliFailure ?? round(paths.length / s, 2) });
-  }
-  results.cliUtkface = { note: 'FACEATTR_DECODER=js|sharp picks the decoder of the CLI run', rows: cliRows };
+  cliRows.push({ how: 'faceattr analyze --json --backend onnx FOLDER (wall time, incl. start-up and the worker pool)', detectShrink: '1 (the default; the CLI has no option for it)', images: paths.length, seconds: round(cliSeconds, 2), images_per_s: cliFailure ?? round(paths.length / cliSeconds, 2) });
+  results.cliUtkface = { rows: cliRows };
   console.table(cliRows);
 }
 save();

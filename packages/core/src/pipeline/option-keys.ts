@@ -3,9 +3,9 @@ import { formatValue } from '../format-value.js';
 
 /** The calls whose options object core checks, and the keys each takes. */
 const CALLS = {
-  'createPipeline()': ['backend', 'detector', 'attributeModel', 'attributes', 'returnEmbedding', 'modelBasePath', 'models', 'modelTimeoutMs', 'signal', 'minScore', 'maxFaces'],
-  'detect()': ['attributes', 'returnEmbedding', 'minScore', 'maxFaces'],
-  'track()': ['detectEvery', 'attributesEvery', 'smoothing', 'iouThreshold', 'maxMissed', 'attributes', 'minScore', 'maxFaces', 'signal'],
+  'createPipeline()': ['backend', 'detector', 'attributeModel', 'attributes', 'returnEmbedding', 'modelBasePath', 'models', 'modelTimeoutMs', 'signal', 'minScore', 'maxFaces', 'detectShrink'],
+  'detect()': ['attributes', 'returnEmbedding', 'minScore', 'maxFaces', 'detectShrink'],
+  'track()': ['detectEvery', 'attributesEvery', 'attributesMaxMove', 'smoothing', 'iouThreshold', 'maxMissed', 'attributes', 'minScore', 'maxFaces', 'signal'],
 } as const;
 
 export type OptionsOf = keyof typeof CALLS;
@@ -18,7 +18,7 @@ export type OptionsOf = keyof typeof CALLS;
 const PLUGIN_OPTIONS: readonly (readonly [string, readonly string[], readonly string[]])[] = [
   ['detector', ['mtcnn'], ['minFaceSize', 'thresholds', 'channelOrder', 'pyramid']],
   ['detector', ['mtcnn', 'haar'], ['scaleFactor']],
-  ['detector', ['haar'], ['minNeighbors', 'minSize', 'maxSize', 'engine', 'cascade']],
+  ['detector', ['haar'], ['minNeighbors', 'minSize', 'maxSize', 'engine', 'cascade', 'mode']],
   ['attributeModel', ['faceAttributes'], ['encoder', 'heads', 'batchSize', 'mirror']],
   ['backend', ['tfjsBackend'], ['runtime', 'executor']],
   ['backend', ['onnxBackend'], ['executionProviders', 'intraOpNumThreads']],

@@ -34,7 +34,17 @@ export interface PipelineOptions {
   minScore?: number;
   /** Keep at most this many faces per image, highest scores first. Default unlimited. */
   maxFaces?: number;
+  /** {@inheritDoc DetectCallOptions.detectShrink} */
+  detectShrink?: DetectShrink;
 }
+
+/**
+ * How much smaller than the caller's image the detector's copy is: 1 (the detector sees every pixel), 2, 4 or 8
+ * (the mean of each 2x2, 4x4 or 8x8 block), or `'auto'`. Boxes and landmarks come back in the caller's pixels,
+ * the detector looks for the same smallest face (its `minFaceSize`, in the caller's pixels), and the attribute
+ * model always aligns from the caller's full-resolution pixels.
+ */
+export type DetectShrink = 'auto' | 1 | 2 | 4 | 8;
 
 /** Per-call overrides of the pipeline's options. */
 export interface DetectCallOptions {
@@ -46,6 +56,16 @@ export interface DetectCallOptions {
   minScore?: number;
 /** Keep at most this many faces, highest scores first; default the pipeline's. */
   maxFaces?: number;
+  /**
+   * Run the detector on a copy of the image shrunk by 2, 4 or 8 ({@link DetectShrink}), or on the image as
+   * given (1). `'auto'` shrinks as far as the detector's smallest face (`minFaceSize`) stays at least 12 px
+   * (P-Net's window), and not at all for detectors without a `minFaceSize` (haar). A number above 1 needs a
+   * detector that declares `minFaceSize` (mtcnn). Faces found are the same (boxes within IoU 0.93 on the demo
+   * photos); each is aligned from the full image, or from a halving of it where the face is large enough that
+   * the encoder's crop would only average the extra pixels away. Default 1: MTCNN's pyramid already starts at
+   * 12 / minFaceSize of the image, so a shrunk copy saves it little time (docs/benchmarks.md, "Decoding").
+   */
+  detectShrink?: DetectShrink;
 }
 
 /** The attributes predicted when none are given: age and gender (race is opt-in). */
@@ -79,16 +99,28 @@ function checkBoolean(name: string, v: unknown): boolean | undefined {
   throw new FaceAttrError('INVALID_OPTIONS', `"${name}" must be true or false, got ${formatValue(v)}.`);
 }
 
+/**
+ * `detectShrink: 'auto'` shrinks while the detector's `minFaceSize` stays at least this many pixels: P-Net's
+ * 12 px window, so that MTCNN's pyramid still only shrinks (docs/benchmarks.md, "Decoding").
+ */
+export const AUTO_SHRINK_FACE_PX = 12;
+
+function checkDetectShrink(v: unknown): DetectShrink | undefined {
+  if (v === undefined || v === 'auto' || v === 1 || v === 2 || v === 4 || v === 8) return v;
+  throw new FaceAttrError('INVALID_OPTIONS', `"detectShrink" must be 'auto', 1, 2, 4 or 8, got ${formatValue(v)}.`, { details: { option: 'detectShrink' } });
+}
+
 /** What one detect() call or tracker runs with: the call's options over the pipeline's. */
 export interface CallSettings {
   attributes: readonly AttributeName[];
   returnEmbedding: boolean;
   minScore: number | undefined;
   maxFaces: number | undefined;
+  detectShrink: DetectShrink;
 }
 
 /** The settings before createPipeline()'s options apply. */
-export const PIPELINE_DEFAULTS: CallSettings = { attributes: DEFAULT_ATTRIBUTES, returnEmbedding: false, minScore: undefined, maxFaces: undefined };
+export const PIPELINE_DEFAULTS: CallSettings = { attributes: DEFAULT_ATTRIBUTES, returnEmbedding: false, minScore: undefined, maxFaces: undefined, detectShrink: 1 };
 
 /** Checks the overrides in `o` and applies them over `base` (the pipeline's settings, or {@link PIPELINE_DEFAULTS}). */
 export function callSettings(base: CallSettings, o: DetectCallOptions): CallSettings {
@@ -97,5 +129,6 @@ export function callSettings(base: CallSettings, o: DetectCallOptions): CallSett
     returnEmbedding: checkBoolean('returnEmbedding', o.returnEmbedding) ?? base.returnEmbedding,
     minScore: checkMinScore(o.minScore) ?? base.minScore,
     maxFaces: checkMaxFaces(o.maxFaces) ?? base.maxFaces,
+    detectShrink: checkDetectShrink(o.detectShrink) ?? base.detectShrink,
   };
 }
