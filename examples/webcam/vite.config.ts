@@ -24,8 +24,8 @@ export default defineConfig({
   root: here,
   base: './',
   resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
-  // The built model assets (`npm run build`), served at /models/ by `vite` and `vite preview`.
-  plugins: [models(path.join(repo, 'packages/assets/models'))],
+  // The published asset packages' files (`npm run build`), both kinds merged, served at /models/ by `vite` and `vite preview`.
+  plugins: [models(path.join(repo, 'packages/assets/published-models'))],
   server: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
   preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
   // onnxruntime-web finds its .wasm/.mjs next to its own module; esbuild's pre-bundling would move it.

@@ -4,6 +4,12 @@
 // Writes examples/webcam/bench/results.json and the "Browser" section of docs/benchmarks.md.
 //
 //   node examples/webcam/bench/run.mjs [--no-build] [--backends tfjs-wasm,onnx-wasm] [--no-docs] [--docs-only]
+//                                      [--budget-only | --matrix-only] [--frames N] [--rounds N] [--only ID,ID] (budget rows whose id contains one)
+//
+// Two parts. The frame budget (issue 16; bench/budget.mjs): 640x480 fake-camera frames with 3 faces through
+// pipeline.createTracker().next(video) on the wasm backends, today's track() defaults against the code
+// before them (canvas read, attributes on every frame), the levers one at a time, and @vladmandic/human on
+// the same camera. The matrix: per-stage ms per backend on raw frames, the GPU backends included.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -35,6 +41,12 @@ const CONFIGS = [
 const only = opt('--backends')?.split(',');
 const configs = CONFIGS.filter((c) => !only || only.includes(c.backend));
 
+if (!flag('--matrix-only')) {
+  const { runBudget } = await import('./budget.mjs');
+  await runBudget({ build: !flag('--no-build'), docs: !flag('--no-docs'), docsOnly: flag('--docs-only'), frames: Number(opt('--frames') ?? 30), rounds: Number(opt('--rounds') ?? 3), only: opt('--only')?.split(',') });
+  if (flag('--budget-only')) process.exit(0);
+}
+
 const resultsFile = path.join(env.EXAMPLE_DIR, 'bench/results.json');
 let out;
 if (flag('--docs-only')) {
@@ -55,7 +67,7 @@ async function runAll() {
     face: env.composeFrame({ photo: 'sample1.jpg', width: 160, height: 160, name: 'face-160', dir: fixtures, crop: { x: 692, y: 300, w: 480, h: 480 } }),
   };
 
-  if (!flag('--no-build')) {
+  if (!flag('--no-build') && flag('--matrix-only')) {
     console.log('building the demo (vite build)...');
     await env.buildApp();
   }
@@ -123,8 +135,8 @@ const rows = results.map((r) => {
 const section = `<!-- browser:start -->
 ## Browser (headless Chromium, software GPU)
 
-Per-stage median ms per frame of \`pipeline.createTracker().next()\` (\`smoothing: 1\`, detector and attributes on every
-frame) in the demo's harness page, after 1 warm-up frame; FPS = frames / wall time. ${chromium}, headless, on this
+Per-stage median ms per frame of \`pipeline.createTracker().next()\` (\`smoothing: 1, attributesEvery: 1\`: detector and
+attributes on every frame) in the demo's harness page, after 1 warm-up frame; FPS = frames / wall time. ${chromium}, headless, on this
 shared ${out.machine.cpus}-core machine (load average ${out.machine.loadavg.join(' / ')} at the end): **WebGL2 and WebGPU
 run on SwiftShader, a CPU implementation of the GPU**, so the GPU rows say nothing about a real GPU. Read them as
 relative numbers: "vs tfjs-wasm" is tfjs-wasm's median total / this row's (higher is faster). Page cross-origin

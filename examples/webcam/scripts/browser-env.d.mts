@@ -26,10 +26,12 @@ export declare function composeFrame(o: {
   name: string;
   dir: string;
   seconds?: number;
+  fps?: number;
   crop?: { x: number; y: number; w: number; h: number };
 }): ComposedFrame;
 export declare function buildApp(): Promise<string>;
-export declare function serveApp(fixturesDir: string): Promise<{ url: string; close(): Promise<void> }>;
+export declare function makeCameraClip(dir: string): ComposedFrame;
+export declare function serveApp(fixturesDir: string, extra?: { prefix: string; dir: string }[]): Promise<{ url: string; close(): Promise<void> }>;
 export declare function launchChromium(o?: { camera?: string; webgpu?: boolean; extraArgs?: string[] }): Promise<{
   context: BrowserContext;
   requests: string[];

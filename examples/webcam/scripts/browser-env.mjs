@@ -1,6 +1,7 @@
 // Shared by the browser tests (test/*.browser.test.ts) and the benchmark (bench/run.mjs):
 // test media made from face photos, the production build, the static server, headless Chromium.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ export const REPO = path.resolve(EXAMPLE_DIR, '../..');
 export const CHROMIUM = process.env.FACEATTR_CHROMIUM ?? '/usr/bin/chromium';
 export const FFMPEG = path.join(REPO, 'node_modules/@ffmpeg-installer/linux-x64/ffmpeg');
 export const PHOTOS = path.join(REPO, 'node_modules/@vladmandic/face-api/demo');
-export const MODELS = path.join(REPO, 'packages/assets/models');
+export const MODELS = path.join(REPO, 'packages/assets/published-models');
 /** Git-ignored output folder for media, screenshots and the build. */
 export const OUT = path.join(REPO, '.tmp/browser');
 export const DIST = path.join(OUT, 'dist');
@@ -30,7 +31,7 @@ export function browserSuiteProblem() {
  * `<name>.y4m` (`seconds` of the still at 10 fps, what Chromium's fake camera plays, in a loop)
  * and `<name>.rgb` (the first frame decoded back from the y4m, raw RGB: exactly the pixels the
  * camera delivers, up to the browser's own YUV->RGB conversion).
- * @param {{ photo: string, width: number, height: number, name: string, dir: string, seconds?: number, crop?: { x: number, y: number, w: number, h: number } }} o
+ * @param {{ photo: string, width: number, height: number, name: string, dir: string, seconds?: number, fps?: number, crop?: { x: number, y: number, w: number, h: number } }} o
  */
 export function composeFrame(o) {
   mkdirSync(o.dir, { recursive: true });
@@ -39,23 +40,36 @@ export function composeFrame(o) {
   const crop = o.crop ? `crop=${o.crop.w}:${o.crop.h}:${o.crop.x}:${o.crop.y},` : '';
   const vf = `${crop}scale=${o.width}:${o.height}:force_original_aspect_ratio=decrease,pad=${o.width}:${o.height}:(ow-iw)/2:(oh-ih)/2`;
   const q = ['-hide_banner', '-loglevel', 'error', '-y'];
-  execFileSync(FFMPEG, [...q, '-loop', '1', '-i', path.join(PHOTOS, o.photo), '-vf', vf, '-t', String(o.seconds ?? 1), '-r', '10', '-pix_fmt', 'yuv420p', y4m]);
+  execFileSync(FFMPEG, [...q, '-loop', '1', '-i', path.join(PHOTOS, o.photo), '-vf', vf, '-t', String(o.seconds ?? 1), '-r', String(o.fps ?? 10), '-pix_fmt', 'yuv420p', y4m]);
   execFileSync(FFMPEG, [...q, '-i', y4m, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', rgb]);
   return { y4m, rgb, width: o.width, height: o.height, url: `fixtures/${o.name}.rgb` };
 }
 
-/** `vite build` of the demo and the harness into .tmp/browser/dist. */
+/**
+ * The demo and the harness built into .tmp/browser/dist by the package's own `npm run build` (vite build),
+ * so the tests also check that the script a person runs works.
+ */
 export async function buildApp() {
-  const { build } = await import('vite');
-  await build({ configFile: path.join(EXAMPLE_DIR, 'vite.config.ts'), logLevel: 'warn', build: { outDir: DIST } });
+  await promisify(execFile)('npm', ['run', 'build', '-w', '@faceattr/example-webcam', '--', '--outDir', DIST, '--emptyOutDir', '--logLevel', 'warn'], { cwd: REPO });
   return DIST;
 }
 
-/** The built app on 127.0.0.1 (cross-origin isolated), with /models/ and /fixtures/. */
-export function serveApp(fixturesDir) {
+/**
+ * The fake-camera clip (`scene-640x480.y4m` and its first frame as raw RGB) written into `dir` by the
+ * command a person runs, `npm run camera-clip -w @faceattr/example-webcam` (scripts/camera-clip.mjs).
+ */
+export function makeCameraClip(dir) {
+  const out = execFileSync('npm', ['run', '--silent', 'camera-clip', '-w', '@faceattr/example-webcam', '--', '--out', dir, '--json'], { cwd: REPO, encoding: 'utf8' });
+  const clip = JSON.parse(out.trim().split('\n').pop() ?? '');
+  return { ...clip, url: `fixtures/${path.basename(clip.rgb)}` };
+}
+
+/** The built app on 127.0.0.1 (cross-origin isolated), with /models/ and /fixtures/, and `extra` routes. */
+export function serveApp(fixturesDir, extra = []) {
   return startStaticServer([
     { prefix: '/models/', dir: MODELS },
     { prefix: '/fixtures/', dir: fixturesDir },
+    ...extra,
     { prefix: '/', dir: DIST },
   ]);
 }

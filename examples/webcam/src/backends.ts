@@ -47,6 +47,66 @@ export async function webGpuProblem(): Promise<string | undefined> {
   return undefined;
 }
 
+/** A renderer string that names a software (CPU) implementation of the GPU. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render|mesa offscreen|lavapipe/i;
+
+/** The WebAssembly backend the page falls back to when there is no hardware GPU: see `docs/benchmarks.md`. */
+export const WASM_DEFAULT: BackendChoice = 'tfjs-wasm';
+/** The GPU backend when WebGL runs on a hardware GPU. */
+export const GPU_DEFAULT: BackendChoice = 'tfjs-webgl';
+
+/** What the page found about the GPU and which backend it starts with. */
+export interface DefaultBackend {
+  backend: BackendChoice;
+  /** One sentence for the page: why this backend. */
+  reason: string;
+  /** WebGL's renderer (unmasked where the browser allows), or null without WebGL. */
+  renderer: string | null;
+  /** Whether that renderer is a software implementation (SwiftShader, llvmpipe...). */
+  softwareRenderer: boolean;
+}
+
+/**
+ * WebGL's renderer: WEBGL_debug_renderer_info's unmasked name where the browser exposes it. Also asks for a
+ * context with `failIfMajorPerformanceCaveat`, which browsers refuse when WebGL would run in software.
+ */
+export function webGlRenderer(): { renderer: string | null; caveat: boolean } {
+  const canvas = document.createElement('canvas');
+  const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+  if (!gl) return { renderer: null, caveat: true };
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  const strict = document.createElement('canvas').getContext('webgl2', { failIfMajorPerformanceCaveat: true });
+  const caveat = strict === null;
+  strict?.getExtension('WEBGL_lose_context')?.loseContext();
+  return { renderer, caveat };
+}
+
+/**
+ * The backend to start with: WebGL on a hardware GPU, else WebAssembly. WebGL on a software renderer
+ * (SwiftShader, llvmpipe: headless browsers, VMs, blocklisted GPUs) runs the models on the CPU through a
+ * shader emulator, far slower than WebAssembly (docs/benchmarks.md: tens of times).
+ */
+export function pickDefaultBackend(): DefaultBackend {
+  const { renderer, caveat } = webGlRenderer();
+  const wasm = backendLabel(WASM_DEFAULT);
+  if (renderer === null) {
+    return { backend: WASM_DEFAULT, renderer, softwareRenderer: false, reason: `${wasm}, because this browser has no WebGL.` };
+  }
+  const software = SOFTWARE_RENDERER.test(renderer) || caveat;
+  if (software) {
+    const what = SOFTWARE_RENDERER.test(renderer) ? `"${renderer}", a software renderer` : `"${renderer}", which the browser flags as slow (failIfMajorPerformanceCaveat)`;
+    return {
+      backend: WASM_DEFAULT,
+      renderer,
+      softwareRenderer: true,
+      reason: `${wasm}, because WebGL here runs on ${what}: the models would run on the CPU through a GPU emulator, many times slower than WebAssembly.`,
+    };
+  }
+  return { backend: GPU_DEFAULT, renderer, softwareRenderer: false, reason: `${backendLabel(GPU_DEFAULT)}, because WebGL runs on a hardware GPU ("${renderer}").` };
+}
+
 const TFJS_WASM_PATHS = {
   'tfjs-backend-wasm.wasm': tfjsWasm,
   'tfjs-backend-wasm-simd.wasm': tfjsWasmSimd,

@@ -12,6 +12,92 @@ export interface PipelineSpec {
   attributes?: AttributeName[];
   threads?: number;
   minFaceSize?: number;
+  /** faceAttributes({ batchSize }): faces per encoder call (default 8). */
+  batchSize?: number;
+}
+
+/** Per-frame numbers of a frame-budget run. */
+interface BudgetRow {
+  readMs: number;
+  detectMs: number;
+  encodeMs: number;
+  headsMs: number;
+  totalMs: number;
+  faces: number;
+  /** Faces whose attributes were predicted on this frame. */
+  encoded: number;
+}
+
+/** The fake camera (Chromium's --use-file-for-fake-video-capture) playing in a video element. */
+async function openCamera(): Promise<{ video: HTMLVideoElement; close(): void }> {
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = stream;
+  // In the document, as in the demo: the browser keeps presenting its frames.
+  video.style.width = '160px';
+  document.body.append(video);
+  await video.play();
+  while (video.readyState < 2 || video.videoWidth === 0) await new Promise((r) => setTimeout(r, 20));
+  return {
+    video,
+    close() {
+      stream.getTracks().forEach((t) => t.stop());
+      video.srcObject = null;
+      video.remove();
+    },
+  };
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
+
+/** Runs `fn` and times it. */
+async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; wallMs: number }> {
+  const t0 = performance.now();
+  const result = await fn();
+  return { result, wallMs: performance.now() - t0 };
+}
+
+/** What the harness asks @vladmandic/human for: its face pipeline (detector, mesh, description: age/gender) on tfjs wasm. */
+function humanConfig(cached: boolean) {
+  const base = new URL('./', location.href).href;
+  const skip = cached ? {} : { skipFrames: 0, skipTime: 0 };
+  return {
+    backend: 'wasm',
+    wasmPath: `${base}tfjs-wasm/`,
+    modelBasePath: `${base}human/models/`,
+    debug: false,
+    warmup: 'none',
+    cacheModels: false,
+    ...(cached ? {} : { cacheSensitivity: 0 }),
+    filter: { enabled: false },
+    face: {
+      enabled: true,
+      detector: { maxDetected: 5, rotation: false, ...skip },
+      mesh: { enabled: true },
+      iris: { enabled: false },
+      emotion: { enabled: false },
+      description: { enabled: true, ...skip },
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
+    },
+    body: { enabled: false },
+    hand: { enabled: false },
+    object: { enabled: false },
+    gesture: { enabled: false },
+    segmentation: { enabled: false },
+  };
+}
+
+interface HumanLike {
+  load(): Promise<void>;
+  detect(input: unknown): Promise<{ face: { age?: number; gender?: string; genderScore?: number; box: [number, number, number, number] }[] }>;
+  tf: { getBackend(): string };
 }
 
 /** A raw RGB frame served by the test (`width*height*3` bytes). */
@@ -34,7 +120,7 @@ async function open(spec: PipelineSpec): Promise<FaceAttributePipeline> {
   return createPipeline({
     backend,
     detector: await createDetector(spec.detector, spec.minFaceSize !== undefined ? { minFaceSize: spec.minFaceSize } : {}),
-    attributeModel: faceAttributes(),
+    attributeModel: faceAttributes(spec.batchSize !== undefined ? { batchSize: spec.batchSize } : {}),
     attributes: spec.attributes ?? ['age', 'gender'],
     modelBasePath: defaultModelBase(),
   });
@@ -138,7 +224,7 @@ const harness = {
     const loadMs = performance.now() - loadStart;
     try {
       const images = await Promise.all(frames.map(loadFrame));
-      const tracker = pipeline.createTracker({ smoothing: 1 });
+      const tracker = pipeline.createTracker({ smoothing: 1, attributesEvery: 1 });
       const firstStart = performance.now();
       await tracker.next(images[0]!, 0);
       const firstMs = performance.now() - firstStart;
@@ -170,6 +256,91 @@ const harness = {
   },
 };
 
-export type Harness = typeof harness;
-(window as unknown as { harness: Harness }).harness = harness;
+/**
+ * The frame budget: `n` frames of the fake camera through `pipeline.createTracker(track).next(video)` as fast
+ * as they come (reading included), after `warmup` untimed ones. `canvasRead` hides WebCodecs' VideoFrame from
+ * the tracker so it reads the video through a canvas, as before the VideoFrame reader.
+ */
+async function budget(spec: PipelineSpec, n: number, track: TrackOptions = {}, o: { warmup?: number; canvasRead?: boolean } = {}) {
+  const camera = await openCamera();
+  const loadStart = performance.now();
+  const pipeline = await open(spec);
+  const loadMs = performance.now() - loadStart;
+  const g = globalThis as { VideoFrame?: unknown };
+  const videoFrame = g.VideoFrame;
+  if (o.canvasRead) g.VideoFrame = undefined;
+  try {
+    const tracker = pipeline.createTracker(track);
+    for (let i = 0; i < (o.warmup ?? 3); i++) await tracker.next(camera.video);
+    const rows: BudgetRow[] = [];
+    const { wallMs } = await timed(async () => {
+      for (let i = 0; i < n; i++) {
+        const f = await tracker.next(camera.video);
+        rows.push({ ...f.timings, faces: f.faces.length, encoded: f.faces.filter((x) => x.attributesAge === 0).length });
+      }
+    });
+    const col = (k: keyof BudgetRow) => rows.map((r) => r[k]);
+    const encoded = col('encoded').reduce((a, b) => a + b, 0);
+    return {
+      backend: pipeline.backendName,
+      detector: pipeline.detectorName,
+      size: `${camera.video.videoWidth}x${camera.video.videoHeight}`,
+      frames: n,
+      loadMs,
+      fps: n / (wallMs / 1000),
+      median: { readMs: median(col('readMs')), detectMs: median(col('detectMs')), encodeMs: median(col('encodeMs')), headsMs: median(col('headsMs')), totalMs: median(col('totalMs')) },
+      mean: { readMs: mean(col('readMs')), detectMs: mean(col('detectMs')), encodeMs: mean(col('encodeMs')), headsMs: mean(col('headsMs')), totalMs: mean(col('totalMs')) },
+      faces: median(col('faces')),
+      /** Share of frames on which at least one face was encoded, and encoder ms per encoded face. */
+      encodedFrames: rows.filter((r) => r.encoded > 0).length / n,
+      encodeMsPerFace: encoded ? col('encodeMs').reduce((a, b) => a + b, 0) / encoded : null,
+    };
+  } finally {
+    g.VideoFrame = videoFrame;
+    await pipeline.dispose();
+    camera.close();
+  }
+}
+
+/** @vladmandic/human's browser build (served at ./human/) on the same fake camera: `n` detect(video) calls. */
+async function humanBudget(n: number, o: { cached: boolean; warmup?: number }) {
+  const camera = await openCamera();
+  const url = new URL('human/dist/human.esm.js', location.href).href;
+  const mod = (await import(/* @vite-ignore */ url)) as { Human: new (config: unknown) => HumanLike };
+  const loadStart = performance.now();
+  const human = new mod.Human(humanConfig(o.cached));
+  await human.load();
+  const loadMs = performance.now() - loadStart;
+  try {
+    let last = await human.detect(camera.video);
+    for (let i = 1; i < (o.warmup ?? 3); i++) last = await human.detect(camera.video);
+    const totals: number[] = [];
+    const faces: number[] = [];
+    const { wallMs } = await timed(async () => {
+      for (let i = 0; i < n; i++) {
+        const t = performance.now();
+        last = await human.detect(camera.video);
+        totals.push(performance.now() - t);
+        faces.push(last.face.length);
+      }
+    });
+    return {
+      backend: `human ${human.tf.getBackend()}`,
+      frames: n,
+      loadMs,
+      fps: n / (wallMs / 1000),
+      median: { totalMs: median(totals) },
+      mean: { totalMs: mean(totals) },
+      faces: median(faces),
+      labels: last.face.map((f) => ({ box: f.box, age: f.age, gender: f.gender })),
+    };
+  } finally {
+    camera.close();
+  }
+}
+
+Object.assign(harness, { budget, humanBudget });
+
+export type Harness = typeof harness & { budget: typeof budget; humanBudget: typeof humanBudget };
+(window as unknown as { harness: Harness }).harness = harness as Harness;
 document.getElementById('log')!.textContent = 'ready';

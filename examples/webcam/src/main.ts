@@ -18,6 +18,7 @@ import {
   defaultModelBase,
   isBackendChoice,
   isDetectorChoice,
+  pickDefaultBackend,
   webGpuProblem,
   type BackendChoice,
   type DetectorChoice,
@@ -29,6 +30,12 @@ export interface DemoState {
   status: 'idle' | 'starting' | 'running' | 'stopped' | 'error';
   message: string;
   backend: BackendChoice;
+  /** Why the page runs this backend (software WebGL, the URL, the user's pick). */
+  backendReason: string;
+  /** WebGL's renderer as the page found it, null without WebGL. */
+  renderer: string | null;
+  /** Whether that renderer is a software one (then WebGL is not the default). */
+  softwareRenderer: boolean;
   detector: DetectorChoice;
   race: boolean;
   /** Why WebGPU cannot run here, if it cannot. */
@@ -47,16 +54,24 @@ const raceBox = $<HTMLInputElement>('race');
 const startButton = $<HTMLButtonElement>('start');
 const stopButton = $<HTMLButtonElement>('stop');
 const message = $<HTMLParagraphElement>('message');
+const backendNote = $<HTMLParagraphElement>('backend-note');
 const video = $<HTMLVideoElement>('video');
 const overlay = $<HTMLCanvasElement>('overlay');
 
 const params = new URLSearchParams(location.search);
 const numParam = (k: string) => (params.has(k) ? Number(params.get(k)) : undefined);
 
+// The default backend: WebGL on a hardware GPU, else WebAssembly (WebGL on a software renderer is far slower).
+const picked = pickDefaultBackend();
+const urlBackend = isBackendChoice(params.get('backend')) ? (params.get('backend') as BackendChoice) : undefined;
+
 const state: DemoState = {
   status: 'idle',
   message: message.textContent ?? '',
-  backend: isBackendChoice(params.get('backend')) ? (params.get('backend') as BackendChoice) : 'tfjs-webgl',
+  backend: urlBackend ?? picked.backend,
+  backendReason: urlBackend ? `${backendLabel(urlBackend)}, set by the page's URL (?backend=${urlBackend}).` : picked.reason,
+  renderer: picked.renderer,
+  softwareRenderer: picked.softwareRenderer,
   detector: isDetectorChoice(params.get('detector')) ? (params.get('detector') as DetectorChoice) : 'mtcnn',
   race: params.get('race') === '1',
   webgpu: null,
@@ -70,6 +85,11 @@ const state: DemoState = {
 for (const b of BACKEND_CHOICES) backendSelect.add(new Option(b.label, b.name));
 for (const d of DETECTOR_CHOICES) detectorSelect.add(new Option(d.label, d.name));
 backendSelect.value = state.backend;
+showBackendReason();
+
+function showBackendReason(): void {
+  backendNote.textContent = `Backend: ${state.backendReason}`;
+}
 detectorSelect.value = state.detector;
 raceBox.checked = state.race;
 $('race-note').hidden = !state.race;
@@ -231,6 +251,11 @@ async function stop(userStop = true): Promise<void> {
 
 startButton.addEventListener('click', () => void start());
 stopButton.addEventListener('click', () => void stop());
+backendSelect.addEventListener('change', () => {
+  const software = state.softwareRenderer && backendSelect.value.endsWith('webgl') ? ` WebGL here is software-rendered ("${state.renderer}"), so expect it to be slow.` : '';
+  state.backendReason = `${backendLabel(backendSelect.value)}, picked by you.${software}`;
+  showBackendReason();
+});
 for (const s of [backendSelect, detectorSelect]) {
   s.addEventListener('change', () => {
     if (pipeline || state.status === 'starting') void start();

@@ -60,7 +60,8 @@ describe.skipIf(problem !== undefined)('examples/webcam in headless Chromium', (
 
   beforeAll(async () => {
     mkdirSync(FIXTURES, { recursive: true });
-    scene = env.composeFrame({ photo: 'sample1.jpg', width: 640, height: 480, name: 'scene-640x480', dir: FIXTURES });
+    // The fake camera plays the clip that `npm run camera-clip` makes, so that command is checked too.
+    scene = env.makeCameraClip(FIXTURES);
     face = env.composeFrame({ photo: 'sample1.jpg', width: 160, height: 160, name: 'face-160', dir: FIXTURES, crop: { x: 692, y: 300, w: 480, h: 480 } });
     await env.buildApp();
     server = await env.serveApp(FIXTURES);
@@ -86,9 +87,23 @@ describe.skipIf(problem !== undefined)('examples/webcam in headless Chromium', (
     return p;
   }
 
-  it('finds the faces the fake camera shows, labels and draws them, shows race only on opt-in, and switches backend and detector', async () => {
-    const page = await open('index.html?backend=tfjs-wasm&detector=mtcnn&autostart=1');
+  it('starts on WebAssembly where WebGL is software-rendered and says why; finds the faces the fake camera shows, labels and draws them, shows race only on opt-in, and switches backend and detector', async () => {
+    // No ?backend=: the page picks its default.
+    const page = await open('index.html?detector=mtcnn&autostart=1');
     try {
+      const picked = await page.evaluate(() => ({ backend: window.faceattrDemo.backend, renderer: window.faceattrDemo.renderer, software: window.faceattrDemo.softwareRenderer }));
+      const note = await page.textContent('#backend-note');
+      report['defaultBackend'] = { ...picked, note };
+      // Headless Chromium here renders WebGL with SwiftShader; on a machine with a GPU the page picks WebGL.
+      if (/swiftshader|llvmpipe/i.test(picked.renderer ?? '')) expect(picked.software).toBe(true);
+      if (picked.software) {
+        expect(picked.backend).toBe('tfjs-wasm');
+        expect(note).toMatch(/^Backend: TensorFlow\.js WebAssembly, because WebGL here runs on ".+", (a software renderer|which the browser flags as slow)/);
+      } else {
+        expect(picked.backend).toBe('tfjs-webgl');
+        expect(note).toMatch(/because WebGL runs on a hardware GPU/);
+      }
+      expect(await page.inputValue('#backend')).toBe(picked.backend);
       await page.waitForFunction(() => window.faceattrDemo.status === 'error' || (window.faceattrDemo.lastFrame?.faces.length ?? 0) >= 3, undefined, { timeout: 90_000 });
       // A few more frames, so the boxes come from the running stream, not only the first frame.
       const first = await page.evaluate(() => window.faceattrDemo.frames);
@@ -141,6 +156,7 @@ describe.skipIf(problem !== undefined)('examples/webcam in headless Chromium', (
 
       // The pickers: ONNX Runtime wasm with the Haar cascade, chosen in the UI, on the same camera.
       await page.selectOption('#backend', 'onnx-wasm');
+      expect(await page.textContent('#backend-note')).toBe('Backend: ONNX Runtime WebAssembly, picked by you.');
       await page.selectOption('#detector', 'haar');
       await page.uncheck('#race');
       await page.click('#start');
@@ -156,7 +172,8 @@ describe.skipIf(problem !== undefined)('examples/webcam in headless Chromium', (
       for (const r of ref.sceneHaar) {
         const m = bestMatch(r, haarState.lastFrame!.faces);
         expect(m.iou, `haar face near ${JSON.stringify(r.box)}`).toBeGreaterThan(0.6);
-        expect(m.face!.landmarkSource).toBe('estimated-from-box');
+        // Same landmarks' origin as in Node: O-Net's for the default (confirmed) Haar, estimated for 'exact'.
+        expect(m.face!.landmarkSource).toBe(r.landmarkSource);
         expect(m.face!.gender?.label).toBe(r.gender!.label);
       }
       expect(haarState.memory?.tensors).toBeUndefined();

@@ -224,7 +224,9 @@ describe('track(): detectEvery and attributesEvery', () => {
     const out = await collect(pipeline, frames(7), { detectEvery: 3 });
     expect(out.map((f) => f.detected)).toEqual([true, false, false, true, false, false, true]);
     expect(detector.detectArgs.length).toBe(3);
-    expect(out[1]!.faces).toEqual(out[0]!.faces);
+    // Held boxes and attributes; only the attributes' age (frames since they were predicted) grows.
+    expect(out[1]!.faces).toEqual(out[0]!.faces.map((f) => ({ ...f, attributesAge: 1 })));
+    expect(out.map((f) => f.faces[0]!.attributesAge)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(out[2]!.timings.detectMs + out[2]!.timings.encodeMs + out[2]!.timings.headsMs).toBe(0);
     // The detector's second call (frame 3) moved the faces by 2 px.
     expect(out[3]!.faces.map((f) => [f.trackId, f.box.x])).toEqual([[1, 2], [2, 32]]);
@@ -236,7 +238,20 @@ describe('track(): detectEvery and attributesEvery', () => {
     expect(out.map((f) => [f.timings.encodeMs, f.timings.headsMs])).toEqual([[2, 3], [0, 0], [2, 3], [0, 0], [2, 3]]);
     expect(attributeModel!.requests.map((r) => [r.faces.length, r.request.attributes])).toEqual(Array(3).fill([2, ['race']]));
     expect(out.every((f) => f.faces.every((x) => x.race?.label === 'Asian' && x.age === undefined))).toBe(true);
+    expect(out.map((f) => f.faces[0]!.attributesAge)).toEqual([0, 1, 0, 1, 0]);
     for (const f of out) expect(f.timings.totalMs).toBeGreaterThanOrEqual(f.timings.readMs);
+  });
+
+  it('by default a face that holds still keeps its attributes for 15 frames; one that moves a fifth of its width is re-encoded', async () => {
+    const { pipeline, attributeModel } = await setUp();
+    // movingFaces moves 2 px per detector call on 20 px boxes: past 4 px (0.2 x 20) every third frame.
+    const moving = await collect(pipeline, frames(7));
+    expect(attributeModel!.requests.length).toBe(3); // frames 0, 3, 6
+    expect(moving.map((f) => f.faces[0]!.attributesAge)).toEqual([0, 1, 2, 0, 1, 2, 0]);
+    attributeModel!.requests.length = 0;
+    const still = await collect(pipeline, frames(17), { attributesMaxMove: Infinity });
+    expect(still.map((f) => f.faces[0]!.attributesAge)).toEqual([...Array(15).keys(), 0, 1]);
+    expect(attributeModel!.requests.length).toBe(2);
   });
 });
 

@@ -4,6 +4,7 @@ import { FaceTracker } from '../tracking/face-tracker.js';
 import { FpsMeter } from '../tracking/fps-meter.js';
 import { frameStream } from '../tracking/frame-source.js';
 import { resolveTrackOptions } from '../tracking/track-options.js';
+import { captureVideoFrame, type DeferredRead } from '../tracking/video-frame-reader.js';
 import type { FrameTimings, FrameTracker, TrackFrame, TrackHandle, TrackOptions, TrackSource, VideoFrameInput } from '../tracking/track-types.js';
 import type { CallQueue } from './call-queue.js';
 import type { FaceStages } from './face-stages.js';
@@ -34,8 +35,11 @@ export function createTracker(pipeline: TrackerContext, options?: TrackOptions):
   const origin = now();
   let queued = 0;
 
-  const process = async (image: RgbImage, frameIndex: number, readMs: number, timestampMs: number): Promise<TrackFrame> => {
+  const process = async (read: DeferredRead | RgbImage, frameIndex: number, capturedMs: number, timestampMs: number): Promise<TrackFrame> => {
+    const readStart = now();
+    const image = typeof read === 'function' ? await read() : read;
     const began = now();
+    const readMs = capturedMs + (began - readStart);
     const timings: FrameTimings = { readMs, detectMs: 0, encodeMs: 0, headsMs: 0, totalMs: 0 };
     const detected = frameIndex % settings.detectEvery === 0;
     let seen;
@@ -50,25 +54,26 @@ export function createTracker(pipeline: TrackerContext, options?: TrackOptions):
     }
     const end = now();
     timings.totalMs = readMs + (end - began);
-    return { frameIndex, timestampMs, width: image.width, height: image.height, faces: seen.map((t) => tracker.toResult(t)), detected, timings, fps: fps.tick(end) };
+    return { frameIndex, timestampMs, width: image.width, height: image.height, faces: seen.map((t) => tracker.toResult(t, frameIndex)), detected, timings, fps: fps.tick(end) };
   };
 
   return {
     next: (input, timestampMs) => {
       const start = now();
-      let image: RgbImage;
+      let read: DeferredRead | RgbImage;
       try {
         if (timestampMs !== undefined && !Number.isFinite(timestampMs)) {
           throw new FaceAttrError('INVALID_INPUT', `timestampMs must be a finite number of milliseconds, got ${String(timestampMs)}.`);
         }
-        // Read the pixels now: a video element shows a different frame by the time the queue gets here.
-        image = readImage(input);
+        // Take the frame now: a video element shows a different frame by the time the queue gets here. A
+        // video's frame is held as a VideoFrame and converted when its turn comes (no canvas round trip).
+        read = captureVideoFrame(input) ?? readImage(input);
       } catch (e) {
         return Promise.reject(e);
       }
-      const readMs = now() - start;
+      const capturedMs = now() - start;
       const frameIndex = queued++;
-      return queue.run(() => process(image, frameIndex, readMs, timestampMs ?? start - origin));
+      return queue.run(() => process(read, frameIndex, capturedMs, timestampMs ?? start - origin));
     },
     reset: () => tracker.reset(),
   };

@@ -19,8 +19,10 @@ export interface FaceTrackerSettings {
   iouThreshold: number;
 /** Detector runs a track survives without a match. */
   maxMissed: number;
-/** Frames between attribute predictions for a known track. */
+/** Frames between attribute predictions for a known track whose box holds still. */
   attributesEvery: number;
+/** Re-predict a known track sooner once its box has moved or scaled by more than this fraction of its width. */
+  attributesMaxMove: number;
 }
 
 /** A detection the tracker can follow: a {@link FaceResult} before attributes. */
@@ -45,6 +47,8 @@ interface Track {
   missed: number;
   /** Frame index of the last attribute prediction, or -Infinity before the first. */
   attributesAt: number;
+  /** The box at the last attribute prediction: how far the face has moved since. */
+  attributesBox?: Box;
   age?: { years: number; uncertainty: number };
   female?: number;
   race?: number[];
@@ -72,7 +76,8 @@ export class FaceTracker {
 
   /**
    * Matches one detector run to the tracks. Returns the tracks seen in this frame and, of those, the ones
-   * whose attributes are due (new tracks, or `attributesEvery` frames since their last prediction).
+   * whose attributes are due: new tracks, tracks `attributesEvery` frames past their last prediction, and
+   * tracks whose box moved or scaled by more than `attributesMaxMove` of its width since that prediction.
    */
   observe(detections: readonly TrackerDetection[], frameIndex: number): {
     /** The tracks matched or started by this run. */
@@ -113,8 +118,17 @@ export class FaceTracker {
       track.hits++;
       seen.push(track);
     });
-    const due = seen.filter((t) => frameIndex - t.attributesAt >= this.settings.attributesEvery);
+    const due = seen.filter((t) => frameIndex - t.attributesAt >= this.settings.attributesEvery || this.#moved(t));
     return { seen, due };
+  }
+
+  /** Whether the track's box moved (centre) or scaled (width) by more than `attributesMaxMove` of its width since its last prediction. */
+  #moved(t: Track): boolean {
+    const a = t.attributesBox;
+    if (!a) return true;
+    const limit = this.settings.attributesMaxMove * a.width;
+    const shift = Math.hypot(t.box.x + t.box.width / 2 - (a.x + a.width / 2), t.box.y + t.box.height / 2 - (a.y + a.height / 2));
+    return shift > limit || Math.abs(t.box.width - a.width) > limit;
   }
 
   /** Tracks currently visible (not missed), for frames where the detector did not run. */
@@ -126,6 +140,7 @@ export class FaceTracker {
   update(track: Track, prediction: AttributePrediction, frameIndex: number): void {
     const a = track.attributesAt === -Infinity ? 1 : this.settings.smoothing;
     track.attributesAt = frameIndex;
+    track.attributesBox = { ...track.box };
     if (prediction.age) {
       track.age = track.age
         ? { years: mix(track.age.years, prediction.age.years, a), uncertainty: mix(track.age.uncertainty, prediction.age.uncertainty, a) }
@@ -142,8 +157,11 @@ export class FaceTracker {
     if (prediction.embedding) track.embedding = prediction.embedding;
   }
 
-  /** The public view of a track: its latest box and landmarks with the smoothed attributes. */
-  toResult(track: Track): TrackedFace {
+  /**
+   * The public view of a track: its latest box and landmarks with the smoothed attributes, and how many
+   * frames before `frameIndex` those attributes were last predicted.
+   */
+  toResult(track: Track, frameIndex: number): TrackedFace {
     const face: TrackedFace = {
       trackId: track.id,
       hits: track.hits,
@@ -170,6 +188,7 @@ export class FaceTracker {
       face.race = { label: RACE_LABELS[best]!, probability: track.race[best]!, probabilities };
     }
     if (track.embedding) face.embedding = track.embedding;
+    if (track.attributesAt !== -Infinity) face.attributesAge = frameIndex - track.attributesAt;
     return face;
   }
 

@@ -5,8 +5,18 @@ import type { AttributeName, FaceResult } from '../types.js';
 export interface TrackOptions {
   /** Run the detector on every Nth processed frame; in between, tracks keep their last boxes. Default 1. */
   detectEvery?: number;
-  /** Re-run the attribute model for an existing track every Nth processed frame (new tracks always run). Default 1. */
+  /**
+   * Re-run the attribute model for a known track whose box holds still at least every Nth processed frame
+   * (new tracks always run; a moving face sooner, see `attributesMaxMove`). 1 re-encodes every face on every
+   * detector run. Default 15.
+   */
   attributesEvery?: number;
+  /**
+   * Re-run the attribute model for a known track on the next detector run once its box's centre has moved, or
+   * its width changed, by more than this fraction of its width since its last prediction. 0 re-encodes on any
+   * movement; Infinity only by `attributesEvery`. Default 0.2.
+   */
+  attributesMaxMove?: number;
   /** Weight of the newest observation in the exponential average of age and probabilities, in (0, 1]; 1 turns smoothing off. Default 0.3. */
   smoothing?: number;
   /** Smallest IoU between a detection and a track's last box for them to be the same face. Default 0.3. */
@@ -32,6 +42,11 @@ export interface TrackedFace extends FaceResult {
   trackId: number;
   /** Detector runs in which this face was found (1 on the frame it first appears). */
   hits: number;
+  /**
+   * Processed frames since this face's attributes were last predicted (0: on this frame); they are reused in
+   * between (see `attributesEvery`, `attributesMaxMove`). Absent when the track has no attributes.
+   */
+  attributesAge?: number;
 }
 
 /** Milliseconds spent per stage on one frame (wall clock). */
