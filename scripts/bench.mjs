@@ -11,6 +11,7 @@ const benches = [
   'packages/detector-haar/bench/confirmed-bench.ts',
   'packages/eval/bench/frame-latency.ts',
   'packages/eval/bench/attribute-latency.ts',
+  'packages/eval/bench/encoder-ab.ts',
   'packages/cli/bench/scale-bench.ts',
   // Minutes long (10,000 tracked frames): `npm run bench -- track-soak`, FACEATTR_SOAK_FRAMES to shorten.
   'packages/eval/bench/track-soak.ts',
