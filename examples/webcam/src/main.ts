@@ -128,7 +128,7 @@ function showStats(frame: TrackFrame, memory: BackendMemory): void {
   $('stat-faces').textContent = String(frame.faces.length);
   $('stat-frames').textContent = String(frame.frameIndex + 1);
   $('stat-read').textContent = ms(frame.timings.readMs);
-  $('stat-detect').textContent = frame.detected ? ms(frame.timings.detectMs) : 'skipped';
+  $('stat-detect').textContent = frame.detected ? `${ms(frame.timings.detectMs)}${frame.searched ? '' : ' (follow)'}` : 'skipped';
   $('stat-encode').textContent = ms(frame.timings.encodeMs);
   $('stat-heads').textContent = ms(frame.timings.headsMs);
   $('stat-total').textContent = ms(frame.timings.totalMs);

@@ -1,7 +1,7 @@
 import type { RgbImage } from './image/image-types.js';
 import type { ArtifactKind } from './model/manifest.js';
 import type { LoadedModelAsset } from './model/load-asset.js';
-import type { AttributeName, AttributePrediction, DetectedFace, Landmarks5 } from './types.js';
+import type { AttributeName, AttributePrediction, Box, DetectedFace, Landmarks5 } from './types.js';
 
 /** A dense tensor crossing the backend boundary: plain typed arrays, row-major. */
 export interface TensorData {
@@ -98,6 +98,14 @@ export interface FaceDetector {
    * so a detector does not: those rules live in one place.
    */
   detect(image: RgbImage, call?: DetectorCall): Promise<DetectedFace[]>;
+  /**
+   * Optional, for tracking: the faces found again near `boxes` (faces this detector reported in an earlier
+   * frame, in this image's pixels), without searching the rest of the image, so it finds no new face. A
+   * tracker calls it between full searches (`TrackOptions.searchEvery`) because it costs a fraction of
+   * `detect` (mtcnn: one O-Net call on a crop per box). A box whose face has gone gives nothing; faces come
+   * back in any order, and the pipeline applies minScore and maxFaces as for `detect`.
+   */
+  follow?(image: RgbImage, boxes: readonly Box[]): Promise<DetectedFace[]>;
 /** Releases the detector's models. Idempotent. */
   dispose(): Promise<void>;
 }

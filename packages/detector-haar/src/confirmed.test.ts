@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPipeline, type FaceResult } from '@faceattr/core';
+import { createPipeline, iou, type FaceResult } from '@faceattr/core';
 import { onnxBackend } from '@faceattr/backend-onnx';
 import { assetsDir } from '@faceattr/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,28 @@ describe.skipIf(!built)('haar() (confirmed mode) through createPipeline, demo ph
         expect(p.y).toBeLessThan(face.box.y + face.box.height);
       }
     }
+  });
+
+  it('tracking: follow() finds the demo faces again from their boxes (no cascade scan); exact mode has no follow()', async () => {
+    const detector = haar();
+    const p = await createPipeline({ backend: onnxBackend(), detector, attributeModel: null, attributes: [] });
+    try {
+      const f = frames.get('640x480')![0]!;
+      const faces = await p.detect(f.image, { minScore: 0 });
+      expect(faces.length).toBeGreaterThanOrEqual(2);
+      const again = await detector.follow!(f.image, faces.map((x) => x.box));
+      expect(again).toHaveLength(faces.length);
+      for (const g of again) expect(Math.max(...faces.map((x) => iou(x.box, g.box)))).toBeGreaterThan(0.7);
+      // A face-sized box on the frame's corner is no face.
+      const side = faces[0]!.box.width;
+      expect(await detector.follow!(f.image, [{ x: 0, y: 0, width: side, height: side }].filter((b) => faces.every((x) => iou(x.box, b) === 0)))).toEqual([]);
+      const tracked: [number, boolean][] = [];
+      await p.track([0, 1, 2].map(() => ({ image: f.image })), (fr) => void tracked.push([fr.faces.length, fr.searched])).done;
+      expect(tracked).toEqual([[faces.length, true], [faces.length, false], [faces.length, false]]);
+    } finally {
+      await p.dispose();
+    }
+    expect(haar({ mode: 'exact' }).follow).toBeUndefined();
   });
 
   it("the exact mode through the same pipeline stays OpenCV's: fewer faces found, more extra boxes, landmarks from the box", async () => {

@@ -1,4 +1,4 @@
-import { FaceAttrError, checkPluginOptions, describeError, formatValue, type DetectedFace, type FaceDetector, type PluginContext, type RgbImage } from '@faceattr/core';
+import { FaceAttrError, checkPluginOptions, describeError, formatValue, type Box, type DetectedFace, type FaceDetector, type PluginContext, type RgbImage } from '@faceattr/core';
 import { loadOnetStage, type OnetStage } from '@faceattr/detector-mtcnn';
 import type { HaarCascade } from './cascade-types.js';
 import { decodeCascade, loadCascade } from './compact-cascade.js';
@@ -96,6 +96,15 @@ export function haar(options: HaarDetectorOptions = {}): FaceDetector {
       if (onet) return confirmWithOnet(onet, image, haarCandidates(cascade, image, search));
       return detectMultiScale(cascade, image, search).map((d) => ({ box: d.box, score: neighborScore(d.neighbors) }));
     },
+    // Confirmed mode only (tracking between searches, FaceDetector.follow): O-Net on the known boxes, as it
+    // confirms cascade candidates, so the boxes move with the faces; no cascade scan. Exact mode has no O-Net.
+    ...(confirmed && {
+      async follow(image: RgbImage, boxes: readonly Box[]): Promise<DetectedFace[]> {
+        if (disposed) throw new FaceAttrError('DISPOSED', 'This Haar detector was disposed; create a new one with haar().');
+        if (!onet) throw new FaceAttrError('DETECTOR_UNAVAILABLE', 'The Haar detector is not loaded: call load() (createPipeline does) before follow().');
+        return confirmWithOnet(onet, image, boxes);
+      },
+    }),
     async dispose(): Promise<void> {
       disposed = true;
       cascade = undefined;

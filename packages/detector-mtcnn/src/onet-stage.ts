@@ -41,10 +41,12 @@ export interface OnetResult {
  */
 export class OnetStage {
   #net: ModelHandle | undefined;
+  readonly #input: NetInput;
 
-  /** @internal Use {@link loadOnetStage}. */
-  constructor(net: ModelHandle) {
+  /** @internal Use {@link loadOnetStage}. `input`: the pixel convention (the mtcnn detector passes its channel order). */
+  constructor(net: ModelHandle, input: NetInput = INPUT) {
     this.#net = net;
+    this.#input = input;
   }
 
   /** One result per box, in order. An empty list runs nothing. */
@@ -73,7 +75,7 @@ export class OnetStage {
           levels[k] ??= halve(levels[k - 1]!);
         }
         const f = 2 ** -k;
-        sampler.crop(levels[k]!, { x: box.x * f, y: box.y * f, width: box.width * f, height: box.height * f }, INPUT, data, i * per);
+        sampler.crop(levels[k]!, { x: box.x * f, y: box.y * f, width: box.width * f, height: box.height * f }, this.#input, data, i * per);
       });
       const out = await net.run({ input: { data, shape: [batch.length, SIZE, SIZE, 3] } }, ['prob', 'bbox', 'landmarks']);
       const prob = out['prob']!.data;

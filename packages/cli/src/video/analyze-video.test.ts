@@ -129,10 +129,10 @@ describe.skipIf(!ffmpeg)('faceattr analyze on a video (a 2 s pan over a demo pho
       }
     });
 
-    it('pipeline.track() follows the decoded video directly (openVideo is a track source); smoothing 1 and re-encoding every frame give detect()\'s numbers', async () => {
+    it('pipeline.track() follows the decoded video directly (openVideo is a track source); smoothing 1, re-encoding and searching every frame give detect()\'s numbers', async () => {
       const frames: TrackFrame[] = [];
       const video = await openVideo(file, { ffmpeg: ffmpeg!, maxFrames: 3 });
-      const handle = pipeline.track(video, (f) => void frames.push(f), { smoothing: 1, attributesEvery: 1 });
+      const handle = pipeline.track(video, (f) => void frames.push(f), { smoothing: 1, attributesEvery: 1, searchEvery: 1 });
       await handle.done;
       expect(handle.frames).toBe(3);
       expect(frames.map((f) => [f.frameIndex, f.timestampMs, f.width, f.height])).toEqual([[0, 0, 480, 360], [1, 100, 480, 360], [2, 200, 480, 360]]);

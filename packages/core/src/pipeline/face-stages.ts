@@ -5,9 +5,13 @@ import { estimateLandmarksFromBox } from '../geometry/align.js';
 import type { RgbImage } from '../image/image-types.js';
 import { shrinkImage } from '../image/shrink-image.js';
 import type { AttributeModel, FaceDetector } from '../plugins.js';
-import type { AttributePrediction, DetectedFace, FaceResult, Landmarks5, Point } from '../types.js';
+import type { AttributePrediction, Box, DetectedFace, FaceResult, Landmarks5, Point } from '../types.js';
+import { nonMaxSuppression } from '../geometry/nms.js';
 import { AUTO_SHRINK_FACE_PX, type CallSettings, type DetectShrink } from './options.js';
 import { pluginError } from './plugin-calls.js';
+
+/** Followed faces overlapping by more than this IoU are one face (the higher score's answer is kept). */
+export const FOLLOW_MERGE_IOU = 0.5;
 
 /** Whether `s` needs the attribute model at all. */
 function wantsModel(s: CallSettings): boolean {
@@ -118,6 +122,27 @@ export class FaceStages {
       this.#halvings.set(image, halvings);
       const found = await this.detector.detect(halvings[halvings.length - 1]!, { shrink: k });
       return selectFaces(found.map((f) => unshrink(f, k, image.width, image.height)), s);
+    } catch (e) {
+      throw pluginError(e, 'INFERENCE_FAILED', `Detector "${this.detector.name}"`);
+    }
+  }
+
+  /** Whether the detector can follow known faces between searches ({@link FaceDetector.follow}). */
+  get canFollow(): boolean {
+    return typeof this.detector.follow === 'function';
+  }
+
+  /**
+   * The detector's faces found again near `boxes` ({@link FaceDetector.follow}), as results: overlapping answers
+   * (two tracks drifting onto one face) merged by IoU above {@link FOLLOW_MERGE_IOU}, then as {@link selectFaces}.
+   */
+  async followFaces(image: RgbImage, boxes: readonly Box[], s: CallSettings): Promise<FaceResult[]> {
+    const follow = this.detector.follow;
+    if (!follow) throw new FaceAttrError('INVALID_OPTIONS', `Detector "${this.detector.name}" cannot follow faces; search with findFaces().`);
+    try {
+      const found = await follow.call(this.detector, image, boxes);
+      const kept = nonMaxSuppression(found.map((f) => f.box), found.map((f) => f.score), FOLLOW_MERGE_IOU);
+      return selectFaces(kept.map((i) => found[i]!), s);
     } catch (e) {
       throw pluginError(e, 'INFERENCE_FAILED', `Detector "${this.detector.name}"`);
     }

@@ -5,7 +5,7 @@ import { formatValue } from '../format-value.js';
 const CALLS = {
   'createPipeline()': ['backend', 'detector', 'attributeModel', 'attributes', 'returnEmbedding', 'modelBasePath', 'models', 'modelTimeoutMs', 'signal', 'minScore', 'maxFaces', 'detectShrink'],
   'detect()': ['attributes', 'returnEmbedding', 'minScore', 'maxFaces', 'detectShrink'],
-  'track()': ['detectEvery', 'attributesEvery', 'attributesMaxMove', 'smoothing', 'iouThreshold', 'maxMissed', 'attributes', 'minScore', 'maxFaces', 'signal'],
+  'track()': ['detectEvery', 'searchEvery', 'attributesEvery', 'attributesMaxMove', 'smoothing', 'iouThreshold', 'maxMissed', 'attributes', 'minScore', 'maxFaces', 'signal'],
 } as const;
 
 export type OptionsOf = keyof typeof CALLS;

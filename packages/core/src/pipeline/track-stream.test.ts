@@ -3,7 +3,7 @@ import type { RgbImage } from '../image/image-types.js';
 import { expectFaceAttrError } from '../testing/expect-error.js';
 import { deferred, fakePlugins, type FakeAttributeModelOptions } from '../testing/fake-plugins.js';
 import type { TrackFrame, TrackOptions, TrackSource, VideoFrameInput } from '../tracking/track-types.js';
-import type { DetectedFace } from '../types.js';
+import type { Box, DetectedFace } from '../types.js';
 import { createPipeline } from './create-pipeline.js';
 import type { FaceAttributePipeline } from './face-pipeline.js';
 import type { PipelineOptions } from './options.js';
@@ -252,6 +252,69 @@ describe('track(): detectEvery and attributesEvery', () => {
     const still = await collect(pipeline, frames(17), { attributesMaxMove: Infinity });
     expect(still.map((f) => f.faces[0]!.attributesAge)).toEqual([...Array(15).keys(), 0, 1]);
     expect(attributeModel!.requests.length).toBe(2);
+  });
+});
+
+describe('track(): searchEvery (following tracked faces between searches)', () => {
+  /** A detector's follow: each face found where it was looked for. */
+  const nudge = (_call: number, _image: RgbImage, boxes: readonly Box[]): DetectedFace[] => boxes.map((b) => ({ box: { ...b }, score: 0.85 }));
+
+  async function followSetUp(follow: (call: number, image: RgbImage, boxes: readonly Box[]) => readonly DetectedFace[], faces = movingFaces) {
+    const { log, ...plugins } = fakePlugins({ detector: { faces, follow } });
+    return { pipeline: await createPipeline(plugins), ...plugins };
+  }
+
+  it('by default searches on detector runs 0, 5, 10 and in between follows the tracked faces where their motion puts them', async () => {
+    const { pipeline, detector } = await followSetUp(nudge);
+    const out = await collect(pipeline, frames(12));
+    expect(out.map((f) => f.searched)).toEqual([true, false, false, false, false, true, false, false, false, false, true, false]);
+    expect(out.every((f) => f.detected)).toBe(true);
+    expect(detector.detectArgs.length).toBe(3);
+    expect(detector.followArgs.length).toBe(9);
+    // Frames 1-4 look at frame 0's boxes (no motion seen yet) and find the faces there.
+    expect(detector.followArgs.slice(0, 4).map((a) => a.map((b) => b.x))).toEqual(Array(4).fill([0, 30]));
+    expect(out.map((f) => f.faces.map((x) => x.trackId))).toEqual(Array(12).fill([1, 2]));
+    expect(out[4]!.faces.map((x) => [x.box.x, x.score])).toEqual([[0, 0.85], [30, 0.85]]);
+    // Search 2 (frame 5) finds the faces at movingFaces(1), 2 px on, same tracks; frame 6 looks 2 px further (constant motion).
+    expect(out[5]!.faces.map((x) => [x.trackId, x.box.x])).toEqual([[1, 2], [2, 32]]);
+    expect(detector.followArgs[4]!.map((b) => b.x)).toEqual([4, 34]);
+  });
+
+  it('a follow run that loses a tracked face searches the same frame, so no face is dropped', async () => {
+    const { pipeline, detector } = await followSetUp((c, i, boxes) => nudge(c, i, boxes).slice(0, 1));
+    const out = await collect(pipeline, frames(4));
+    expect(out.map((f) => f.searched)).toEqual([true, true, true, true]);
+    expect(detector.followArgs.length).toBe(3);
+    expect(out.map((f) => f.faces.length)).toEqual([2, 2, 2, 2]);
+  });
+
+  it('two tracks followed onto one face become one; below minScore a followed face counts as lost', async () => {
+    const merge = await followSetUp((_c, _i, boxes) => boxes.map(() => ({ box: { x: 10, y: 4, width: 20, height: 20 }, score: 0.9 })));
+    const merged = await collect(merge.pipeline, frames(2));
+    expect(merged[1]!.searched).toBe(true); // one face for two tracks: a search confirms
+    const weak = await followSetUp((_c, _i, boxes) => boxes.map((b) => ({ box: b, score: 0.5 })));
+    const out = await collect(weak.pipeline, frames(3), { minScore: 0.7 });
+    expect(out.map((f) => f.searched)).toEqual([true, true, true]);
+  });
+
+  it('searchEvery 1, a detector without follow, or no tracked face: every detector run searches', async () => {
+    const a = await followSetUp(nudge);
+    expect((await collect(a.pipeline, frames(3), { searchEvery: 1 })).map((f) => f.searched)).toEqual([true, true, true]);
+    expect(a.detector.followArgs.length).toBe(0);
+    const b = await setUp();
+    expect((await collect(b.pipeline, frames(3))).map((f) => f.searched)).toEqual([true, true, true]);
+    const c = await followSetUp(nudge, () => []);
+    expect((await collect(c.pipeline, frames(3))).map((f) => f.searched)).toEqual([true, true, true]);
+    expect(c.detector.followArgs.length).toBe(0);
+  });
+
+  it('with detectEvery 2, runs are counted, not frames; searchEvery must be a positive integer', async () => {
+    const { pipeline } = await followSetUp(nudge);
+    const out = await collect(pipeline, frames(6), { detectEvery: 2, searchEvery: 2 });
+    expect(out.map((f) => [f.detected, f.searched])).toEqual([[true, true], [false, false], [true, false], [false, false], [true, true], [false, false]]);
+    for (const bad of [0, 1.5, '2', Number.NaN]) {
+      expect(() => pipeline.createTracker({ searchEvery: bad as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringContaining('"searchEvery" must be an integer >= 1') }));
+    }
   });
 });
 

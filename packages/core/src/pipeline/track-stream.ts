@@ -34,6 +34,8 @@ export function createTracker(pipeline: TrackerContext, options?: TrackOptions):
   const fps = new FpsMeter();
   const origin = now();
   let queued = 0;
+  /** Detector runs since the last full-frame search (searchEvery). */
+  let sinceSearch = 0;
 
   const process = async (read: DeferredRead | RgbImage, frameIndex: number, capturedMs: number, timestampMs: number): Promise<TrackFrame> => {
     const readStart = now();
@@ -42,9 +44,21 @@ export function createTracker(pipeline: TrackerContext, options?: TrackOptions):
     const readMs = capturedMs + (began - readStart);
     const timings: FrameTimings = { readMs, detectMs: 0, encodeMs: 0, headsMs: 0, totalMs: 0 };
     const detected = frameIndex % settings.detectEvery === 0;
+    let searched = false;
     let seen;
     if (detected) {
-      const observed = tracker.observe(await stages.findFaces(image, call), frameIndex);
+      // Between searches, follow the visible tracks near where their motion puts them; a run that loses one searches
+      // at once, so following never drops a face that a search would have found.
+      const known = stages.canFollow && sinceSearch + 1 < settings.searchEvery ? tracker.predictedBoxes(frameIndex) : [];
+      let faces = known.length ? await stages.followFaces(image, known, call) : undefined;
+      if (faces === undefined || faces.length < known.length) {
+        faces = await stages.findFaces(image, call);
+        searched = true;
+        sinceSearch = 0;
+      } else {
+        sinceSearch++;
+      }
+      const observed = tracker.observe(faces, frameIndex);
       timings.detectMs = now() - began;
       seen = observed.seen;
       const preds = await stages.predict(image, observed.due.map((t) => t.landmarks), call, timings);
@@ -54,7 +68,7 @@ export function createTracker(pipeline: TrackerContext, options?: TrackOptions):
     }
     const end = now();
     timings.totalMs = readMs + (end - began);
-    return { frameIndex, timestampMs, width: image.width, height: image.height, faces: seen.map((t) => tracker.toResult(t, frameIndex)), detected, timings, fps: fps.tick(end) };
+    return { frameIndex, timestampMs, width: image.width, height: image.height, faces: seen.map((t) => tracker.toResult(t, frameIndex)), detected, searched, timings, fps: fps.tick(end) };
   };
 
   return {

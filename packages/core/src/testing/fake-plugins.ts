@@ -7,7 +7,7 @@ import type { RgbImage } from '../image/image-types.js';
 import type { InMemoryModel } from '../model/load-asset.js';
 import { sha256Hex } from '../model/sha256.js';
 import type { AttributeModel, AttributeRequest, FaceDetector, InferenceBackend, ModelHandle, PluginContext } from '../plugins.js';
-import type { AttributePrediction, DetectedFace, Landmarks5 } from '../types.js';
+import type { AttributePrediction, Box, DetectedFace, Landmarks5 } from '../types.js';
 
 /** A promise with its settle functions, for holding a fake's calls until the test lets them go. */
 export interface Deferred<T = void> {
@@ -131,20 +131,29 @@ export interface FakeDetectorOptions extends FakeOptions {
   faces?: readonly DetectedFace[] | ((call: number, image: RgbImage) => readonly DetectedFace[]);
   /** Asset names load() asks the context for, as a real detector names its models. */
   models?: readonly string[];
+  /**
+   * Gives the detector a `follow(image, boxes)` (tracking between searches) answering this, a function of the
+   * 0-based follow call index, the image and the boxes. Default: no `follow`.
+   */
+  follow?: (call: number, image: RgbImage, boxes: readonly Box[]) => readonly DetectedFace[];
 }
 
 export interface FakeDetector extends FaceDetector, Recorder {
   /** The arguments of every detect() call, in call order. */
   readonly detectArgs: unknown[][];
+  /** The boxes of every follow() call, in call order (copies). */
+  readonly followArgs: Box[][];
 }
 
 /** A detector that returns scripted faces (copies, so the pipeline cannot change the script). */
 export function fakeDetector(o: FakeDetectorOptions = {}): FakeDetector {
   const detectArgs: unknown[][] = [];
+  const followArgs: Box[][] = [];
   const d: FakeDetector = {
     ...recorder(o, 'fake-detector'),
     providesLandmarks: false,
     detectArgs,
+    followArgs,
     load: async (ctx) => {
       await step(d, 'load', o.setupError);
       await loadAll(ctx, o.models);
@@ -160,6 +169,13 @@ export function fakeDetector(o: FakeDetectorOptions = {}): FakeDetector {
     },
     dispose: () => step(d, 'dispose', o.disposeError),
   };
+  const follow = o.follow;
+  if (follow) {
+    d.follow = (image, boxes) => {
+      const call = followArgs.push(boxes.map((b) => ({ ...b }))) - 1;
+      return record(d, 'follow', () => follow(call, image, boxes).map((f) => ({ ...f, box: { ...f.box } })));
+    };
+  }
   return d;
 }
 

@@ -105,6 +105,17 @@ describe('FaceTracker', () => {
     expect(stillDue).toEqual([0, 3, 6]);
   });
 
+  it('predictedBoxes(frame): each visible track moved on at its last velocity (per frame, across skipped frames)', () => {
+    const t = new FaceTracker(settings);
+    t.observe([det(0, 0), det(300, 0)], 0);
+    expect(t.predictedBoxes(1).map((b) => [b.x, b.y])).toEqual([[0, 0], [300, 0]]); // one sighting: no motion yet
+    t.observe([det(10, 4), det(300, 0)], 2); // 5 px and 2 px per frame over 2 frames
+    expect(t.predictedBoxes(3).map((b) => [b.x, b.y, b.width])).toEqual([[15, 6, 100], [300, 0, 100]]);
+    expect(t.predictedBoxes(5).map((b) => [b.x, b.y])).toEqual([[25, 10], [300, 0]]);
+    t.observe([det(12, 4)], 3); // the second face missed: no longer visible, not predicted
+    expect(t.predictedBoxes(4).map((b) => [b.x, b.y])).toEqual([[14, 4]]);
+  });
+
   it('a track without predictions has no attributesAge', () => {
     const t = new FaceTracker(settings);
     const [track] = t.observe([det(0, 0)], 0).seen;
@@ -112,10 +123,10 @@ describe('FaceTracker', () => {
   });
 
   it('rejects bad tracking options with INVALID_OPTIONS', async () => {
-    expect(resolveTrackOptions(undefined)).toEqual({ detectEvery: 1, attributesEvery: 15, attributesMaxMove: 0.2, maxMissed: 5, smoothing: 0.3, iouThreshold: 0.3 });
+    expect(resolveTrackOptions(undefined)).toEqual({ detectEvery: 1, searchEvery: 5, attributesEvery: 15, attributesMaxMove: 0.2, maxMissed: 5, smoothing: 0.3, iouThreshold: 0.3 });
     expect(resolveTrackOptions({ attributesMaxMove: Infinity }).attributesMaxMove).toBe(Infinity);
     expect(resolveTrackOptions({ attributesMaxMove: 0 }).attributesMaxMove).toBe(0);
-    for (const bad of [{ detectEvery: 0 }, { detectEvery: 1.5 }, { smoothing: 0 }, { smoothing: 2 }, { iouThreshold: 1 }, { maxMissed: -1 }, { attributesEvery: '2' }, { attributesMaxMove: -0.1 }, { attributesMaxMove: Number.NaN }, { attributesMaxMove: '0.2' }]) {
+    for (const bad of [{ detectEvery: 0 }, { detectEvery: 1.5 }, { searchEvery: 0 }, { smoothing: 0 }, { smoothing: 2 }, { iouThreshold: 1 }, { maxMissed: -1 }, { attributesEvery: '2' }, { attributesMaxMove: -0.1 }, { attributesMaxMove: Number.NaN }, { attributesMaxMove: '0.2' }]) {
       await expectFaceAttrError(Promise.resolve().then(() => resolveTrackOptions(bad as never)), 'INVALID_OPTIONS');
     }
   });

@@ -45,6 +45,11 @@ interface Track {
   landmarkSource: LandmarkSource;
   hits: number;
   missed: number;
+  /** Frame index of the last detection matched to this track. */
+  seenAt: number;
+  /** The box centre's movement per frame between its last two detections (0 before the second). */
+  vx: number;
+  vy: number;
   /** Frame index of the last attribute prediction, or -Infinity before the first. */
   attributesAt: number;
   /** The box at the last attribute prediction: how far the face has moved since. */
@@ -109,11 +114,17 @@ export class FaceTracker {
     detections.forEach((det, d) => {
       let track = detTaken.get(d);
       if (!track) {
-        track = { id: this.#nextId++, hits: 0, missed: 0, attributesAt: -Infinity, ...copyDetection(det) };
+        track = { id: this.#nextId++, hits: 0, missed: 0, seenAt: frameIndex, vx: 0, vy: 0, attributesAt: -Infinity, ...copyDetection(det) };
         this.#tracks.push(track);
       } else {
+        const frames = frameIndex - track.seenAt;
+        if (frames > 0) {
+          track.vx = (det.box.x + det.box.width / 2 - (track.box.x + track.box.width / 2)) / frames;
+          track.vy = (det.box.y + det.box.height / 2 - (track.box.y + track.box.height / 2)) / frames;
+        }
         Object.assign(track, copyDetection(det));
         track.missed = 0;
+        track.seenAt = frameIndex;
       }
       track.hits++;
       seen.push(track);
@@ -129,6 +140,17 @@ export class FaceTracker {
     const limit = this.settings.attributesMaxMove * a.width;
     const shift = Math.hypot(t.box.x + t.box.width / 2 - (a.x + a.width / 2), t.box.y + t.box.height / 2 - (a.y + a.height / 2));
     return shift > limit || Math.abs(t.box.width - a.width) > limit;
+  }
+
+  /**
+   * Where each visible track's face should be on `frameIndex`: its last box moved on at the box centre's last
+   * velocity (constant motion), for a detector to look near (`FaceDetector.follow`).
+   */
+  predictedBoxes(frameIndex: number): Box[] {
+    return this.visible().map((t) => {
+      const dt = frameIndex - t.seenAt;
+      return { x: t.box.x + t.vx * dt, y: t.box.y + t.vy * dt, width: t.box.width, height: t.box.height };
+    });
   }
 
   /** Tracks currently visible (not missed), for frames where the detector did not run. */

@@ -5,16 +5,20 @@ import type { TrackOptions } from './track-types.js';
 
 export interface ResolvedTrackOptions extends FaceTrackerSettings {
   detectEvery: number;
+  searchEvery: number;
 }
 
 /**
  * The defaults of `TrackOptions`, in one place. A face that holds still keeps its attributes for up to
  * 15 frames (half a second at 30 FPS; the smoothing averages over several predictions anyway); one that moves
  * or scales by a fifth of its width is re-encoded on the next detector run. Measured in the browser bench
- * (docs/benchmarks.md): the encoder is most of a frame's time, and these cut it to a fraction.
+ * (docs/benchmarks.md): the encoder is most of a frame's time, and these cut it to a fraction. With the encoder
+ * cut, the detector's full-frame search was the largest cost: between searches (every 5th detector run, a
+ * sixth of a second at 30 FPS) tracked faces are followed near their last boxes instead.
  */
 export const DEFAULT_TRACK_OPTIONS = {
   detectEvery: 1,
+  searchEvery: 5,
   attributesEvery: 15,
   attributesMaxMove: 0.2,
   maxMissed: 5,
@@ -49,6 +53,7 @@ export function resolveTrackOptions(o: TrackOptions | undefined): ResolvedTrackO
   }
   return {
     detectEvery: positiveInt('detectEvery', opts.detectEvery, d.detectEvery),
+    searchEvery: positiveInt('searchEvery', opts.searchEvery, d.searchEvery),
     attributesEvery: positiveInt('attributesEvery', opts.attributesEvery, d.attributesEvery),
     attributesMaxMove,
     maxMissed: positiveInt('maxMissed', opts.maxMissed, d.maxMissed, 0),

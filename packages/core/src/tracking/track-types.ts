@@ -6,6 +6,15 @@ export interface TrackOptions {
   /** Run the detector on every Nth processed frame; in between, tracks keep their last boxes. Default 1. */
   detectEvery?: number;
   /**
+   * While faces are tracked, search the whole frame on every Nth detector run. On the runs in between, a
+   * detector that can (`FaceDetector.follow`: mtcnn, and haar in its default confirmed mode) finds each tracked
+   * face again near its last box: a fraction of a search's cost, with boxes and landmarks from the current
+   * frame, but no new faces, so a face that enters while others are tracked appears within N detector runs.
+   * A run that loses a tracked face searches the whole frame at once, and so does every run while no face is
+   * tracked. 1 searches on every run (detectors without `follow` always do). Default 5.
+   */
+  searchEvery?: number;
+  /**
    * Re-run the attribute model for a known track whose box holds still at least every Nth processed frame
    * (new tracks always run; a moving face sooner, see `attributesMaxMove`). 1 re-encodes every face on every
    * detector run. Default 15.
@@ -77,6 +86,8 @@ export interface TrackFrame {
   faces: TrackedFace[];
   /** Whether the detector ran on this frame (see `detectEvery`). */
   detected: boolean;
+  /** Whether that detector run searched the whole frame; false when it followed the tracked faces (see `searchEvery`) or did not run. */
+  searched: boolean;
 /** Time spent per stage on this frame. */
   timings: FrameTimings;
   /** Processed frames per second, averaged over the last second of wall time. */
