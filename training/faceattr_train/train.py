@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from .data import Augment, center_crop, load_split, normalise
 from .model import AGE_BINS, Heads, dlib_from_onnx
 from .metrics import metrics
+from .parity import encoder_from_src
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, '..', '..'))
@@ -132,6 +133,8 @@ def main():
     ap.add_argument('--views', type=int, default=2, choices=[1, 2], help='with --freeze: cached views per chip (2: chip + mirror; 1: one, mirrored at random)')
     ap.add_argument('--cache', default=None)
     ap.add_argument('--onnx', default=ONNX)
+    ap.add_argument('--init-src', default=None, help='start from an exported encoder + heads instead (packages/tools/encoder-src/NAME and heads-src/heads-NAME, float32): a second stage on top of a shipped run')
+    ap.add_argument('--balance', type=float, default=0, help='draw each epoch with replacement, chip weight = (train chips in its race x gender x age-band cell) ^ -this (0: plain shuffle)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -148,10 +151,15 @@ def main():
     size, margin = meta['size'], meta['margin']
     print(f'train {len(xtr)} chips ({len(missed_tr)} missed), val {len(xva)} ({len(missed_va)} missed), chip {meta["chip"]}', flush=True)
 
-    enc = dlib_from_onnx(a.onnx)
+    if a.init_src:
+        enc = encoder_from_src(os.path.join(REPO, 'packages', 'tools', 'encoder-src', a.init_src))
+        heads_src = os.path.join(REPO, 'packages', 'tools', 'heads-src', 'heads-' + a.init_src)
+    else:
+        enc = dlib_from_onnx(a.onnx)
+        heads_src = HEADS_SRC
     # standardisation of the pretrained embedding (first 256 train chips; any sample gives the same function, it only conditions the optimisation), then the shipped heads
     e0 = embeddings(enc, xtr[:256], size, margin)
-    heads = StdHeads(e0.mean(0), e0.std(0) + 1e-6).load_folded(HEADS_SRC + '.json', HEADS_SRC + '.bin')
+    heads = StdHeads(e0.mean(0), e0.std(0) + 1e-6).load_folded(heads_src + '.json', heads_src + '.bin')
 
     def evaluate():
         age, female, race = predict(enc, heads, xva, size, margin)
@@ -199,8 +207,6 @@ def main():
     m0 = evaluate()
     print('val before fine-tuning:', json.dumps({k: m0[k] for k in ('age_mae', 'age_cs5', 'gender_acc', 'race_acc', 'race_macro_f1')}), flush=True)
 
-    counts = np.bincount(ytr['race'], minlength=5)
-    race_w = torch.tensor(len(ytr['race']) / (5 * counts), dtype=torch.float32)
     dist, ages = age_dist(), torch.arange(AGE_BINS, dtype=torch.float32)
     enc_params = [p for p in enc.parameters() if p.requires_grad]
     if a.lr_rel:
@@ -218,10 +224,22 @@ def main():
     gen = torch.Generator().manual_seed(a.seed)
     aug = Augment(size, meta['chip'], gen)
     history = [{'epoch': 0, **{k: m0[k] for k in ('age_mae', 'age_cs5', 'gender_acc', 'race_acc', 'race_macro_f1')}}]
-    best = None
+    sample_w = None
+    if a.balance:
+        # cells: race x gender x age band (0-2, 3-9, 10-19, 20-39, 40-59, 60+); rare cells (infants' gender, 'Others') drawn more often
+        band = np.digitize(ytr['age'], [3, 10, 20, 40, 60])
+        cell = (ytr['race'] * 2 + ytr['gender']) * 6 + band
+        cnt = np.bincount(cell, minlength=60)
+        sample_w = torch.tensor(cnt[cell].astype(np.float64) ** -a.balance)
+    # race weights: inverse frequency of each class as drawn (with --balance, the sampled share), so the race loss stays class-balanced
+    share = np.bincount(ytr['race'], weights=None if sample_w is None else sample_w.numpy(), minlength=5)
+    race_w = torch.tensor(share.sum() / (5 * share), dtype=torch.float32)
     for epoch in range(1, a.epochs + 1):
         enc.train()
-        perm = torch.randperm(n, generator=gen).numpy()
+        if sample_w is not None:
+            perm = torch.multinomial(sample_w, n, replacement=True, generator=gen).numpy()
+        else:
+            perm = torch.randperm(n, generator=gen).numpy()
         t = time.time()
         tot = np.zeros(4)
         for s in range(n // a.batch):
