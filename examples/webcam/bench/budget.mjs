@@ -11,17 +11,18 @@ import path from 'node:path';
 import * as env from '../scripts/browser-env.mjs';
 
 const MTCNN = 'mtcnn';
-const EVERY_FRAME = { attributesEvery: 1 };
+// The code before issue 16 encoded every face and searched the whole frame on every frame.
+const EVERY_FRAME = { attributesEvery: 1, searchEvery: 1 };
 
 /** Runs on the still clip (the browser tests' camera): the levers one at a time, per wasm backend. */
 function stillConfigs() {
   const rows = [];
   for (const backend of ['tfjs-wasm', 'onnx-wasm']) {
     rows.push(
-      { id: `${backend}:before`, backend, lever: 'before: attributes every frame, canvas read', track: EVERY_FRAME, canvasRead: true },
-      { id: `${backend}:read`, backend, lever: 'VideoFrame read (attributes every frame)', track: EVERY_FRAME },
-      { id: `${backend}:batch1`, backend, lever: 'one face per encoder call (batchSize 1; attributes every frame)', track: EVERY_FRAME, batchSize: 1 },
-      { id: `${backend}:threads2`, backend, lever: '2 wasm threads (attributes every frame)', track: EVERY_FRAME, threads: 2 },
+      { id: `${backend}:before`, backend, lever: 'before: attributes and a full search every frame, canvas read', track: EVERY_FRAME, canvasRead: true },
+      { id: `${backend}:read`, backend, lever: 'VideoFrame read (attributes and search every frame)', track: EVERY_FRAME },
+      { id: `${backend}:batch1`, backend, lever: 'one face per encoder call (batchSize 1; attributes and search every frame)', track: EVERY_FRAME, batchSize: 1 },
+      { id: `${backend}:threads2`, backend, lever: '2 wasm threads (attributes and search every frame)', track: EVERY_FRAME, threads: 2 },
       { id: `${backend}:search1`, backend, lever: 'track() defaults before following: a full search on every frame (searchEvery: 1)', track: { searchEvery: 1 } },
       { id: `${backend}:defaults`, backend, lever: 'track() defaults', track: {} },
       { id: `${backend}:defaults-threads2`, backend, lever: 'track() defaults, 2 wasm threads', track: {}, threads: 2 },
@@ -39,7 +40,7 @@ function stillConfigs() {
 /** Runs on the panning clip: faces move, so the tracker re-encodes them as they go. */
 function panConfigs() {
   return [
-    { id: 'pan:tfjs-wasm:before', backend: 'tfjs-wasm', lever: 'before: attributes every frame, canvas read', track: EVERY_FRAME, canvasRead: true },
+    { id: 'pan:tfjs-wasm:before', backend: 'tfjs-wasm', lever: 'before: attributes and a full search every frame, canvas read', track: EVERY_FRAME, canvasRead: true },
     { id: 'pan:tfjs-wasm:search1', backend: 'tfjs-wasm', lever: 'track() defaults before following (searchEvery: 1)', track: { searchEvery: 1 } },
     { id: 'pan:tfjs-wasm:defaults', backend: 'tfjs-wasm', lever: 'track() defaults', track: {} },
     { id: 'pan:onnx-wasm:defaults', backend: 'onnx-wasm', lever: 'track() defaults', track: {} },
@@ -222,7 +223,7 @@ so the face counts differ between rows):
 ${table(out.pan, beforeOf('pan:'))}
 
 - "before" reproduces the code before issue 16 in today's build: attributes predicted for every face on every frame
-  (\`attributesEvery: 1\`) and the video read through a canvas (the harness hides WebCodecs' \`VideoFrame\` for it).
+  and a full-frame search on every frame (\`attributesEvery: 1, searchEvery: 1\`) and the video read through a canvas (the harness hides WebCodecs' \`VideoFrame\` for it).
 - \`track()\` defaults: \`attributesEvery: 15\`, \`attributesMaxMove: 0.2\`: a face whose box holds still keeps its
   attributes for up to 15 frames, one whose box moves or scales by a fifth of its width is re-encoded on the next
   frame; each face reports \`attributesAge\` (frames since its attributes were computed). Video is read with
