@@ -26,6 +26,7 @@ function stillConfigs() {
       { id: `${backend}:search1`, backend, lever: 'track() defaults before following: a full search on every frame (searchEvery: 1)', track: { searchEvery: 1 } },
       { id: `${backend}:defaults`, backend, lever: 'track() defaults', track: {} },
       { id: `${backend}:defaults-threads2`, backend, lever: 'track() defaults, 2 wasm threads', track: {}, threads: 2 },
+      { id: `${backend}:worker`, backend, lever: 'track() defaults, the pipeline in a Web Worker (frames transferred as VideoFrames)', track: {}, worker: true },
     );
   }
   // Not a default: boxes would lag a moving face by a frame. Measured to show what detection costs now.
@@ -73,7 +74,9 @@ async function runClip(server, camera, configs, frames, rounds) {
         info ??= await page.evaluate(() => window.harness.info());
         const r = c.human
           ? await page.evaluate(([n, o]) => window.harness.humanBudget(n, o), [frames, c.human])
-          : await page.evaluate(
+          : c.worker
+            ? await page.evaluate(([s, n, track]) => window.harness.budgetInWorker(s, n, track), [{ backend: c.backend, detector: MTCNN }, frames, c.track])
+            : await page.evaluate(
               ([s, n, track, o]) => window.harness.budget(s, n, track, o),
               [{ backend: c.backend, detector: MTCNN, ...(c.threads ? { threads: c.threads } : {}), ...(c.batchSize ? { batchSize: c.batchSize } : {}) }, frames, c.track, { canvasRead: !!c.canvasRead }],
             );
@@ -171,14 +174,14 @@ function budgetSection(out) {
   const table = (rows, baseOf) => {
     const lines = rows.map((r) => {
       const who = r.human ? 'human (tfjs wasm)' : r.backend;
-      if (r.error) return `| ${who} | ${r.lever} | failed: ${r.error} | | | | | | | | | |`;
+      if (r.error) return `| ${who} | ${r.lever} | failed: ${r.error} | | | | | | | | | | |`;
       const base = baseOf(r);
       const ratio = base ? `${speedup(r, base).toFixed(2)}x` : '';
       const m = r.mean;
-      return `| ${who} | ${r.lever} | ${r.faces} | ${f1(m.readMs)} | ${f1(m.detectMs)} | ${f1(m.encodeMs)} | ${f1(m.totalMs)} | ${r.encodedFrames !== undefined ? `${Math.round(r.encodedFrames * 100)}%` : ''} | ${f1(r.encodeMsPerFace)} | **${r.fps.toFixed(1)}** | ${(r.roundsFps ?? []).map((v) => (v === null ? 'failed' : v.toFixed(1))).join(', ')} | ${ratio} |`;
+      return `| ${who} | ${r.lever} | ${r.faces} | ${f1(m.readMs)} | ${f1(m.detectMs)} | ${f1(m.encodeMs)} | ${f1(m.totalMs)} | ${r.encodedFrames !== undefined ? `${Math.round(r.encodedFrames * 100)}%` : ''} | ${f1(r.encodeMsPerFace)} | ${r.mainThread ? `${f1(r.mainThread.busyMsPerFrame)} (${Math.round(r.mainThread.busyShare * 100)}%)` : ''} | **${r.fps.toFixed(1)}** | ${(r.roundsFps ?? []).map((v) => (v === null ? 'failed' : v.toFixed(1))).join(', ')} | ${ratio} |`;
     });
-    return `| runtime | what changed | faces | read | detect | encode | total ms | frames encoding | encode ms/face | FPS | FPS per run | vs before |
-|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|
+    return `| runtime | what changed | faces | read | detect | encode | total ms | frames encoding | encode ms/face | main thread busy ms/frame (share) | FPS | FPS per run | vs before |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|
 ${lines.join('\n')}`;
   };
   const beforeOf = (prefix) => (r) => find(r.id.startsWith('pan:') ? out.pan : out.still, r.human ? `${prefix}tfjs-wasm:before` : `${prefix}${r.backend}:before`);
@@ -201,7 +204,9 @@ faces: face-api's \`demo/sample1.jpg\`; the clip \`npm run camera-clip -w @facea
 age and gender, one frame after another as fast as they come, reading the video included; ${out.frames} timed frames
 after 3 warm-up ones, a fresh page per run; every row ran ${out.rounds} times, round-robin, and shows its median-FPS
 run ("FPS per run" lists them all: the machine is shared, so read the spread). Columns are means per frame in ms (a frame's encode is 0 when no face
-was due); "frames encoding" is the share of frames on which some face was encoded; "vs before" is this row's FPS
+was due); "frames encoding" is the share of frames on which some face was encoded; "main thread busy" is how long the
+page's main thread was blocked per frame (a setTimeout(0) probe: every gap between its callbacks beyond 5 ms) and
+that time's share of the run; "vs before" is this row's FPS
 over the "before" row of the same runtime (human rows: over tfjs-wasm's), the median of the per-round ratios, all
 measured in the same run.
 ${out.chromium}, headless, \`--use-file-for-fake-video-capture\`, cross-origin isolated page (wasm threads

@@ -2,19 +2,12 @@
  * Test and benchmark entry points, run in the page by examples/webcam/test/*.browser.test.ts and
  * bench/run.mjs through `window.harness`. Everything goes through the public packages.
  */
-import { createPipeline, type AttributeName, type BackendMemory, type FaceAttributePipeline, type RawImage, type TrackOptions } from '@faceattr/core';
-import { faceAttributes } from '@faceattr/attributes';
-import { createBackend, createDetector, defaultModelBase, webGpuProblem, type BackendChoice, type DetectorChoice } from './backends.js';
+import type { BackendMemory, FaceAttributePipeline, RawImage, TrackOptions } from '@faceattr/core';
+import { defaultModelBase, webGpuProblem } from './backends.js';
+import { openPipeline, type PipelineSpec } from './pipeline-spec.js';
+import type { WorkerReply, WorkerRequest } from './track-worker.js';
 
-export interface PipelineSpec {
-  backend: BackendChoice;
-  detector: DetectorChoice;
-  attributes?: AttributeName[];
-  threads?: number;
-  minFaceSize?: number;
-  /** faceAttributes({ batchSize }): faces per encoder call (default 8). */
-  batchSize?: number;
-}
+export type { PipelineSpec } from './pipeline-spec.js';
 
 /** Per-frame numbers of a frame-budget run. */
 interface BudgetRow {
@@ -61,6 +54,37 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; wallMs: numb
   const t0 = performance.now();
   const result = await fn();
   return { result, wallMs: performance.now() - t0 };
+}
+
+/** A gap between two probe callbacks longer than this (setTimeout(0) runs every ~4 ms when idle) is busy time. */
+const PROBE_IDLE_MS = 5;
+
+/**
+ * How long the page's main thread was blocked while `fn` ran: a setTimeout(0) chain notes the gaps between its
+ * callbacks, and each gap beyond PROBE_IDLE_MS is time the thread spent on other work (model runs, pixel reads).
+ */
+async function mainThreadBusy<T>(fn: () => Promise<T>): Promise<{ result: T; busyMs: number; longestMs: number }> {
+  let running = true;
+  let last = performance.now();
+  let busyMs = 0;
+  let longestMs = 0;
+  const tick = () => {
+    const t = performance.now();
+    const gap = t - last;
+    if (gap > PROBE_IDLE_MS) busyMs += gap - PROBE_IDLE_MS;
+    longestMs = Math.max(longestMs, gap);
+    last = t;
+    if (running) setTimeout(tick, 0);
+  };
+  setTimeout(tick, 0);
+  try {
+    const result = await fn();
+    // One more task turn, so the probe sees the last gap (work that never yields to the task queue is one gap).
+    await new Promise((r) => setTimeout(r, 0));
+    return { result, busyMs, longestMs };
+  } finally {
+    running = false;
+  }
 }
 
 /** What the harness asks @vladmandic/human for: its face pipeline (detector, mesh, description: age/gender) on tfjs wasm. */
@@ -115,15 +139,8 @@ async function loadFrame(f: FrameRef): Promise<RawImage> {
   return { data, width: f.width, height: f.height, channels: 3 };
 }
 
-async function open(spec: PipelineSpec): Promise<FaceAttributePipeline> {
-  const backend = await createBackend(spec.backend, spec.threads !== undefined ? { threads: spec.threads } : {});
-  return createPipeline({
-    backend,
-    detector: await createDetector(spec.detector, spec.minFaceSize !== undefined ? { minFaceSize: spec.minFaceSize } : {}),
-    attributeModel: faceAttributes(spec.batchSize !== undefined ? { batchSize: spec.batchSize } : {}),
-    attributes: spec.attributes ?? ['age', 'gender'],
-    modelBasePath: defaultModelBase(),
-  });
+function open(spec: PipelineSpec): Promise<FaceAttributePipeline> {
+  return openPipeline(spec);
 }
 
 function heapBytes(): number | null {
@@ -273,31 +290,87 @@ async function budget(spec: PipelineSpec, n: number, track: TrackOptions = {}, o
     const tracker = pipeline.createTracker(track);
     for (let i = 0; i < (o.warmup ?? 3); i++) await tracker.next(camera.video);
     const rows: BudgetRow[] = [];
-    const { wallMs } = await timed(async () => {
-      for (let i = 0; i < n; i++) {
-        const f = await tracker.next(camera.video);
-        rows.push({ ...f.timings, faces: f.faces.length, encoded: f.faces.filter((x) => x.attributesAge === 0).length });
-      }
-    });
-    const col = (k: keyof BudgetRow) => rows.map((r) => r[k]);
-    const encoded = col('encoded').reduce((a, b) => a + b, 0);
-    return {
-      backend: pipeline.backendName,
-      detector: pipeline.detectorName,
-      size: `${camera.video.videoWidth}x${camera.video.videoHeight}`,
-      frames: n,
-      loadMs,
-      fps: n / (wallMs / 1000),
-      median: { readMs: median(col('readMs')), detectMs: median(col('detectMs')), encodeMs: median(col('encodeMs')), headsMs: median(col('headsMs')), totalMs: median(col('totalMs')) },
-      mean: { readMs: mean(col('readMs')), detectMs: mean(col('detectMs')), encodeMs: mean(col('encodeMs')), headsMs: mean(col('headsMs')), totalMs: mean(col('totalMs')) },
-      faces: median(col('faces')),
-      /** Share of frames on which at least one face was encoded, and encoder ms per encoded face. */
-      encodedFrames: rows.filter((r) => r.encoded > 0).length / n,
-      encodeMsPerFace: encoded ? col('encodeMs').reduce((a, b) => a + b, 0) / encoded : null,
-    };
+    const probe = await mainThreadBusy(() =>
+      timed(async () => {
+        for (let i = 0; i < n; i++) {
+          const f = await tracker.next(camera.video);
+          rows.push({ ...f.timings, faces: f.faces.length, encoded: f.faces.filter((x) => x.attributesAge === 0).length });
+        }
+      }),
+    );
+    return { backend: pipeline.backendName, detector: pipeline.detectorName, size: `${camera.video.videoWidth}x${camera.video.videoHeight}`, loadMs, ...budgetStats(rows, probe) };
   } finally {
     g.VideoFrame = videoFrame;
     await pipeline.dispose();
+    camera.close();
+  }
+}
+
+/** A budget run's summary: FPS over the wall time, per-stage medians and means, and the main thread's busy time. */
+function budgetStats(rows: BudgetRow[], probe: { result: { wallMs: number }; busyMs: number; longestMs: number }) {
+  const n = rows.length;
+  const col = (k: keyof BudgetRow) => rows.map((r) => r[k]);
+  const encoded = col('encoded').reduce((a, b) => a + b, 0);
+  const wallMs = probe.result.wallMs;
+  return {
+    frames: n,
+    fps: n / (wallMs / 1000),
+    median: { readMs: median(col('readMs')), detectMs: median(col('detectMs')), encodeMs: median(col('encodeMs')), headsMs: median(col('headsMs')), totalMs: median(col('totalMs')) },
+    mean: { readMs: mean(col('readMs')), detectMs: mean(col('detectMs')), encodeMs: mean(col('encodeMs')), headsMs: mean(col('headsMs')), totalMs: mean(col('totalMs')) },
+    faces: median(col('faces')),
+    /** Share of frames on which at least one face was encoded, and encoder ms per encoded face. */
+    encodedFrames: rows.filter((r) => r.encoded > 0).length / n,
+    encodeMsPerFace: encoded ? col('encodeMs').reduce((a, b) => a + b, 0) / encoded : null,
+    /** The page's main thread: ms blocked per frame, share of the wall time, and its longest block. */
+    mainThread: { busyMsPerFrame: probe.busyMs / n, busyShare: probe.busyMs / wallMs, longestMs: probe.longestMs },
+  };
+}
+
+/**
+ * The frame budget with the whole pipeline in a Web Worker (track-worker.ts): each camera frame is taken as a
+ * `VideoFrame` and transferred; the worker tracks it and answers before the next is sent (frames one after
+ * another, as in budget()). The page's main thread only takes and posts frames.
+ */
+async function budgetInWorker(spec: PipelineSpec, n: number, track: TrackOptions = {}, o: { warmup?: number } = {}) {
+  const camera = await openCamera();
+  const worker = new Worker(new URL('./track-worker.ts', import.meta.url), { type: 'module' });
+  const pending: { resolve(r: WorkerReply): void; reject(e: Error): void }[] = [];
+  worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+    const p = pending.shift();
+    if (e.data.type === 'error') p?.reject(new Error(`worker: ${e.data.message}`));
+    else p?.resolve(e.data);
+  };
+  worker.onerror = (e) => pending.splice(0).forEach((p) => p.reject(new Error(`worker failed: ${e.message}`)));
+  const call = (m: WorkerRequest, transfer: Transferable[] = []) =>
+    new Promise<WorkerReply>((resolve, reject) => {
+      pending.push({ resolve, reject });
+      worker.postMessage(m, transfer);
+    });
+  const sendFrame = async () => {
+    const frame = new VideoFrame(camera.video);
+    const r = await call({ type: 'frame', frame }, [frame]);
+    if (r.type !== 'frame') throw new Error(`worker answered ${r.type} to a frame`);
+    return r;
+  };
+  try {
+    const loadStart = performance.now();
+    const opened = await call({ type: 'open', spec, modelBase: defaultModelBase(), track });
+    const loadMs = performance.now() - loadStart;
+    if (opened.type !== 'opened') throw new Error(`worker answered ${opened.type} to open`);
+    for (let i = 0; i < (o.warmup ?? 3); i++) await sendFrame();
+    const rows: BudgetRow[] = [];
+    const probe = await mainThreadBusy(() =>
+      timed(async () => {
+        for (let i = 0; i < n; i++) {
+          const r = await sendFrame();
+          rows.push({ ...r.timings, faces: r.faces, encoded: r.encoded });
+        }
+      }),
+    );
+    return { backend: opened.backend, detector: opened.detector, size: `${camera.video.videoWidth}x${camera.video.videoHeight}`, loadMs, worker: true, ...budgetStats(rows, probe) };
+  } finally {
+    await call({ type: 'close' }).catch(() => undefined);
+    worker.terminate();
     camera.close();
   }
 }
@@ -316,14 +389,17 @@ async function humanBudget(n: number, o: { cached: boolean; warmup?: number }) {
     for (let i = 1; i < (o.warmup ?? 3); i++) last = await human.detect(camera.video);
     const totals: number[] = [];
     const faces: number[] = [];
-    const { wallMs } = await timed(async () => {
-      for (let i = 0; i < n; i++) {
-        const t = performance.now();
-        last = await human.detect(camera.video);
-        totals.push(performance.now() - t);
-        faces.push(last.face.length);
-      }
-    });
+    const probe = await mainThreadBusy(() =>
+      timed(async () => {
+        for (let i = 0; i < n; i++) {
+          const t = performance.now();
+          last = await human.detect(camera.video);
+          totals.push(performance.now() - t);
+          faces.push(last.face.length);
+        }
+      }),
+    );
+    const wallMs = probe.result.wallMs;
     return {
       backend: `human ${human.tf.getBackend()}`,
       frames: n,
@@ -332,6 +408,7 @@ async function humanBudget(n: number, o: { cached: boolean; warmup?: number }) {
       median: { totalMs: median(totals) },
       mean: { totalMs: mean(totals) },
       faces: median(faces),
+      mainThread: { busyMsPerFrame: probe.busyMs / n, busyShare: probe.busyMs / wallMs, longestMs: probe.longestMs },
       labels: last.face.map((f) => ({ box: f.box, age: f.age, gender: f.gender })),
     };
   } finally {
@@ -339,8 +416,8 @@ async function humanBudget(n: number, o: { cached: boolean; warmup?: number }) {
   }
 }
 
-Object.assign(harness, { budget, humanBudget });
+Object.assign(harness, { budget, budgetInWorker, humanBudget });
 
-export type Harness = typeof harness & { budget: typeof budget; humanBudget: typeof humanBudget };
+export type Harness = typeof harness & { budget: typeof budget; budgetInWorker: typeof budgetInWorker; humanBudget: typeof humanBudget };
 (window as unknown as { harness: Harness }).harness = harness as Harness;
 document.getElementById('log')!.textContent = 'ready';

@@ -292,6 +292,23 @@ describe.skipIf(problem !== undefined)('examples/webcam in headless Chromium', (
     }
   }, 240_000);
 
+  it('the pipeline in a Web Worker (camera frames transferred as VideoFrames) finds the 3 faces and leaves the main thread mostly free', async () => {
+    const page = await open('harness.html');
+    try {
+      await page.waitForFunction(() => window.harness !== undefined);
+      const spec: PipelineSpec = { backend: 'tfjs-wasm', detector: 'mtcnn' };
+      const inWorker = await page.evaluate(([s]) => window.harness.budgetInWorker(s, 10, {}), [spec] as const);
+      const onPage = await page.evaluate(([s]) => window.harness.budget(s, 10, {}), [spec] as const);
+      console.info(`[faceattr] worker: ${inWorker.fps.toFixed(1)} FPS, main thread ${JSON.stringify(inWorker.mainThread)}; page: ${onPage.fps.toFixed(1)} FPS, ${JSON.stringify(onPage.mainThread)}`);
+      expect(inWorker.worker).toBe(true);
+      expect([inWorker.faces, onPage.faces]).toEqual([3, 3]);
+      expect(inWorker.median.readMs).toBeGreaterThan(0);
+      expect(inWorker.mainThread.busyMsPerFrame).toBeLessThan(onPage.mainThread.busyMsPerFrame);
+    } finally {
+      await page.close();
+    }
+  }, 240_000);
+
   it('no request left 127.0.0.1', () => {
     expect(browser.requests.length).toBeGreaterThan(10);
     expect(env.foreignRequests(browser.requests)).toEqual([]);

@@ -13,18 +13,22 @@ function isVideoElement(input: ImageInput): input is HTMLVideoElement {
 }
 
 /**
- * Takes a playing video element's current frame now (a WebCodecs `VideoFrame`: no pixel copy yet), to read
- * it later with `VideoFrame.copyTo({ format: 'RGBX' })`: the browser converts the camera's YUV straight into
- * our buffer, without drawing it on a canvas and reading it back (`getImageData`). Undefined when the input is
- * not a video element, the browser has no WebCodecs, or the frame is rotated or scaled for display; the
- * caller then reads the element through a canvas as for any other image.
+ * Takes a playing video element's current frame now (a WebCodecs `VideoFrame`: no pixel copy yet), or holds a
+ * `VideoFrame` the caller passed (a clone: the caller may close its own at once, e.g. in a worker fed frames
+ * by the page), to read it later with `VideoFrame.copyTo({ format: 'RGBX' })`: the browser converts the camera's
+ * YUV straight into our buffer, without drawing it on a canvas and reading it back (`getImageData`). Undefined
+ * when the input is neither, the browser has no WebCodecs, or the frame is rotated or scaled for display; the
+ * caller then reads the input through a canvas as for any other image.
  */
 export function captureVideoFrame(input: ImageInput): DeferredRead | undefined {
-  if (copyToRefused || typeof VideoFrame !== 'function' || !isVideoElement(input) || input.readyState < 2) return undefined;
+  if (copyToRefused || typeof VideoFrame !== 'function') return undefined;
+  const given = input instanceof VideoFrame;
+  if (!given && !(isVideoElement(input) && input.readyState >= 2)) return undefined;
   let frame: VideoFrame;
   try {
-    frame = new VideoFrame(input);
+    frame = given ? input.clone() : new VideoFrame(input);
   } catch {
+    // A closed VideoFrame cannot be cloned: readImage names the problem.
     return undefined;
   }
   const rect = frame.visibleRect;
