@@ -235,6 +235,11 @@ ${table(out.pan, beforeOf('pan:'))}
   \`VideoFrame.copyTo({ format: 'RGBX' })\` instead of \`drawImage\` + \`getImageData\`. \`searchEvery: 5\`: while faces
   are tracked, MTCNN searches the whole frame on every 5th frame and in between finds each tracked face again with
   O-Net alone on a crop at its last box (\`mtcnn().follow\`; a run that loses a face searches at once).
+- Web Worker: \`examples/webcam/src/track-worker.ts\` runs the same pipeline in a worker; the page takes each camera
+  frame as a \`VideoFrame\` (\`new VideoFrame(video)\`) and transfers it, and the worker's \`tracker.next(frame)\` reads
+  it with \`copyTo\`. The work per frame is the same, so its FPS is the page's within noise on this machine; what it
+  changes is the page's main thread, which on the page rows runs the models itself (back-to-back frames never yield
+  to the page's other tasks there).
 - Threads: each runtime's default in this page is 1 thread here (tfjs wasm and ONNX Runtime web take half the
   logical cores); "2 wasm threads" passes \`wasmThreads: 2\` (the demo's \`?threads=2\`). On this shared 2-core
   machine a second thread competes with the page itself and with other jobs.
