@@ -4,7 +4,7 @@
  */
 import type { BackendMemory, FaceAttributePipeline, RawImage, TrackOptions } from '@faceattr/core';
 import { defaultModelBase, webGpuProblem } from './backends.js';
-import { openPipeline, type PipelineSpec } from './pipeline-spec.js';
+import { openPipeline as open, type PipelineSpec } from './pipeline-spec.js';
 import type { WorkerReply, WorkerRequest } from './track-worker.js';
 
 export type { PipelineSpec } from './pipeline-spec.js';
@@ -137,10 +137,6 @@ async function loadFrame(f: FrameRef): Promise<RawImage> {
   const data = new Uint8Array(await res.arrayBuffer());
   if (data.length !== f.width * f.height * 3) throw new Error(`${f.url}: ${data.length} bytes, expected ${f.width}x${f.height}x3`);
   return { data, width: f.width, height: f.height, channels: 3 };
-}
-
-function open(spec: PipelineSpec): Promise<FaceAttributePipeline> {
-  return openPipeline(spec);
 }
 
 function heapBytes(): number | null {
@@ -321,9 +317,13 @@ function budgetStats(rows: BudgetRow[], probe: { result: { wallMs: number }; bus
     /** Share of frames on which at least one face was encoded, and encoder ms per encoded face. */
     encodedFrames: rows.filter((r) => r.encoded > 0).length / n,
     encodeMsPerFace: encoded ? col('encodeMs').reduce((a, b) => a + b, 0) / encoded : null,
-    /** The page's main thread: ms blocked per frame, share of the wall time, and its longest block. */
-    mainThread: { busyMsPerFrame: probe.busyMs / n, busyShare: probe.busyMs / wallMs, longestMs: probe.longestMs },
+    mainThread: mainThreadStats(probe, n),
   };
+}
+
+/** The page's main thread over a run of `n` frames: ms blocked per frame, share of the wall time, and its longest block. */
+function mainThreadStats(probe: { result: { wallMs: number }; busyMs: number; longestMs: number }, n: number) {
+  return { busyMsPerFrame: probe.busyMs / n, busyShare: probe.busyMs / probe.result.wallMs, longestMs: probe.longestMs };
 }
 
 /**
@@ -408,7 +408,7 @@ async function humanBudget(n: number, o: { cached: boolean; warmup?: number }) {
       median: { totalMs: median(totals) },
       mean: { totalMs: mean(totals) },
       faces: median(faces),
-      mainThread: { busyMsPerFrame: probe.busyMs / n, busyShare: probe.busyMs / wallMs, longestMs: probe.longestMs },
+      mainThread: mainThreadStats(probe, n),
       labels: last.face.map((f) => ({ box: f.box, age: f.age, gender: f.gender })),
     };
   } finally {

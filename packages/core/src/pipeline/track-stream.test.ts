@@ -257,7 +257,7 @@ describe('track(): detectEvery and attributesEvery', () => {
 
 describe('track(): searchEvery (following tracked faces between searches)', () => {
   /** A detector's follow: each face found where it was looked for. */
-  const nudge = (_call: number, _image: RgbImage, boxes: readonly Box[]): DetectedFace[] => boxes.map((b) => ({ box: { ...b }, score: 0.85 }));
+  const stay = (_call: number, _image: RgbImage, boxes: readonly Box[]): DetectedFace[] => boxes.map((b) => ({ box: { ...b }, score: 0.85 }));
 
   async function followSetUp(follow: (call: number, image: RgbImage, boxes: readonly Box[]) => readonly DetectedFace[], faces = movingFaces) {
     const { log, ...plugins } = fakePlugins({ detector: { faces, follow } });
@@ -265,7 +265,7 @@ describe('track(): searchEvery (following tracked faces between searches)', () =
   }
 
   it('by default searches on detector runs 0, 5, 10 and in between follows the tracked faces where their motion puts them', async () => {
-    const { pipeline, detector } = await followSetUp(nudge);
+    const { pipeline, detector } = await followSetUp(stay);
     const out = await collect(pipeline, frames(12));
     expect(out.map((f) => f.searched)).toEqual([true, false, false, false, false, true, false, false, false, false, true, false]);
     expect(out.every((f) => f.detected)).toBe(true);
@@ -281,7 +281,7 @@ describe('track(): searchEvery (following tracked faces between searches)', () =
   });
 
   it('a follow run that loses a tracked face searches the same frame, so no face is dropped', async () => {
-    const { pipeline, detector } = await followSetUp((c, i, boxes) => nudge(c, i, boxes).slice(0, 1));
+    const { pipeline, detector } = await followSetUp((c, i, boxes) => stay(c, i, boxes).slice(0, 1));
     const out = await collect(pipeline, frames(4));
     expect(out.map((f) => f.searched)).toEqual([true, true, true, true]);
     expect(detector.followArgs.length).toBe(3);
@@ -298,18 +298,18 @@ describe('track(): searchEvery (following tracked faces between searches)', () =
   });
 
   it('searchEvery 1, a detector without follow, or no tracked face: every detector run searches', async () => {
-    const a = await followSetUp(nudge);
+    const a = await followSetUp(stay);
     expect((await collect(a.pipeline, frames(3), { searchEvery: 1 })).map((f) => f.searched)).toEqual([true, true, true]);
     expect(a.detector.followArgs.length).toBe(0);
     const b = await setUp();
     expect((await collect(b.pipeline, frames(3))).map((f) => f.searched)).toEqual([true, true, true]);
-    const c = await followSetUp(nudge, () => []);
+    const c = await followSetUp(stay, () => []);
     expect((await collect(c.pipeline, frames(3))).map((f) => f.searched)).toEqual([true, true, true]);
     expect(c.detector.followArgs.length).toBe(0);
   });
 
   it('with detectEvery 2, runs are counted, not frames; searchEvery must be a positive integer', async () => {
-    const { pipeline } = await followSetUp(nudge);
+    const { pipeline } = await followSetUp(stay);
     const out = await collect(pipeline, frames(6), { detectEvery: 2, searchEvery: 2 });
     expect(out.map((f) => [f.detected, f.searched])).toEqual([[true, true], [false, false], [true, false], [false, false], [true, true], [false, false]]);
     for (const bad of [0, 1.5, '2', Number.NaN]) {
