@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { FaceAttrError, describeError, isNodeRuntime } from '@faceattr/core';
@@ -53,6 +54,15 @@ export const nodePlatform: OrtPlatform = {
     const library = ep === 'cuda' ? cudaProviderLibrary() : undefined;
     if (library === undefined || existsSync(library)) return;
     throw await this.unavailable(ep, await this.load({}), new Error(`${library} does not exist`));
+  },
+  // onnxruntime-node's own default ran one thread on this 2-core VM, and a pool's idle threads spin by
+  // default: with a pipeline's five sessions, each spinning pool takes the cores from the next session's
+  // run (four nets: 32 ms on one thread, 57 ms on two spinning, 22 ms on two sleeping). Pyramid levels and
+  // face counts change the shapes every call, where a per-shape memory plan only costs (P-Net over nine
+  // levels: 14.9 -> 11.7 ms). docs/benchmarks.md, "Threads and sessions in onnxruntime-node".
+  sessionOptions(o) {
+    const threads = o.intraOpNumThreads ?? availableParallelism();
+    return { enableMemPattern: false, ...o, intraOpNumThreads: threads, ...(threads > 1 && { extra: { session: { intra_op: { allow_spinning: '0' } } } }) };
   },
   async load() {
     if (!isNodeRuntime()) {

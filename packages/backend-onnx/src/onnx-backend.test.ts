@@ -4,7 +4,9 @@ import { runBackendConformance } from '@faceattr/core/testing';
 import { onnxBackend, registerOnnxBackends } from './index.js';
 import { onnxBackend as onnxWebBackend } from './index.web.js';
 import { maxScaledDiff } from '@faceattr/core/testing';
+import { availableParallelism } from 'node:os';
 import { BLAZEFACE, blazefaceFeeds } from '../test/support.js';
+import { nodePlatform } from './node-platform.js';
 
 runBackendConformance({
   title: 'onnx-cpu (onnxruntime-node)',
@@ -58,6 +60,20 @@ describe('onnx backend', () => {
     expect((await failure(() => onnxBackend({ executionProviders: [] }))).code).toBe('INVALID_OPTIONS');
     expect((await failure(() => onnxBackend({ executionProviders: ['tpu' as never] }))).code).toBe('INVALID_OPTIONS');
     expect((await failure(() => onnxBackend({ intraOpNumThreads: 0 }))).code).toBe('INVALID_OPTIONS');
+  });
+
+  it("Node sessions default to every CPU with sleeping idle threads, and keep the caller's thread count", () => {
+    const complete = nodePlatform.sessionOptions!;
+    const cpus = availableParallelism();
+    const dflt = complete({ executionProviders: ['cpu'] });
+    expect(dflt.intraOpNumThreads).toBe(cpus);
+    expect(dflt.extra?.session.intra_op.allow_spinning).toBe(cpus > 1 ? '0' : undefined);
+    expect(complete({ executionProviders: ['cpu'], intraOpNumThreads: 3 })).toMatchObject({ intraOpNumThreads: 3, extra: { session: { intra_op: { allow_spinning: '0' } } } });
+    const one = complete({ executionProviders: ['cpu'], intraOpNumThreads: 1 });
+    expect(one.intraOpNumThreads).toBe(1);
+    expect(one.extra).toBeUndefined();
+    // Shapes change from call to call (pyramid levels, face counts): no per-shape memory plan.
+    expect(dflt.enableMemPattern).toBe(false);
   });
 
   it('rejects a tfjs-graph asset with MODEL_LOAD_FAILED', async () => {

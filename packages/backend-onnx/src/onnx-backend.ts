@@ -52,7 +52,7 @@ export class OnnxBackend implements InferenceBackend {
   #sessionOptions(): OrtSessionOptions {
     const o: OrtSessionOptions = { executionProviders: [...this.executionProviders] };
     if (this.#options.intraOpNumThreads !== undefined) o.intraOpNumThreads = this.#options.intraOpNumThreads;
-    return o;
+    return this.#platform.sessionOptions?.(o) ?? o;
   }
 
   init(): Promise<void> {

@@ -27,6 +27,9 @@ export interface OrtSession {
 export interface OrtSessionOptions {
   executionProviders: string[];
   intraOpNumThreads?: number;
+  enableMemPattern?: boolean;
+  /** onnxruntime's session config entries (`session.intra_op.allow_spinning`...). */
+  extra?: { session: { intra_op: { allow_spinning: '0' | '1' } } };
 }
 
 /** One loaded ONNX Runtime package. */
@@ -52,6 +55,8 @@ export interface OrtPlatform {
   unavailable(ep: OnnxExecutionProvider, runtime: OrtRuntime, cause: unknown): Promise<Error>;
   /** Fails early, before loading anything, for providers this environment plainly lacks. */
   precheck?(ep: OnnxExecutionProvider): Promise<void>;
+  /** Completes the session options the caller's choices leave open (threads, spinning). */
+  sessionOptions?(o: OrtSessionOptions): OrtSessionOptions;
 }
 
 /** What `onnxBackend()` takes, in Node and in browsers. */
@@ -69,6 +74,10 @@ export interface OnnxBackendOptions {
   wasmPaths?: string | Record<string, string>;
   /** onnxruntime-web only: wasm threads (default 1 in Node, ONNX Runtime's choice in browsers). */
   wasmThreads?: number;
-  /** Threads for one operator (onnxruntime-node); default: ONNX Runtime's choice (the cores). */
+  /**
+   * Threads for one operator (onnxruntime-node). Default: the CPUs Node reports
+   * (`os.availableParallelism()`), with idle threads sleeping instead of spinning. Give 1 per process
+   * when several processes or worker threads share the cores (the CLI's `--jobs`, `createPipelinePool`).
+   */
   intraOpNumThreads?: number;
 }

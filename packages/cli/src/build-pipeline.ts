@@ -48,9 +48,10 @@ export function checkChoices(c: Pick<PipelineChoice, 'backend' | 'detector'>): v
 }
 
 /**
- * onnxruntime-node gives each session every core by default, and its idle threads spin: on this 2-core VM
- * under load, `--jobs 1` with two threads used 94 ms of CPU per UTKFace image against 18 ms with one
- * (packages/cli/bench/scale-results.json). So each worker gets one thread; `--jobs` is the parallelism.
+ * `onnxBackend()` gives each session every CPU by default: right for one pipeline in a process, wrong for
+ * `--jobs` workers sharing the cores (with spinning threads, `--jobs 1` used 94 ms of CPU per UTKFace image
+ * against 18 ms with one thread: packages/cli/bench/scale-results.json). So each worker gets one thread;
+ * `--jobs` is the parallelism.
  */
 export function onnxThreads(backend: string): { backendOptions?: Record<string, unknown> } {
   const entry = backends.entries().find((e) => e.name === backend);
