@@ -16,6 +16,7 @@ import {
 } from '@faceattr/core';
 import { decodeAge, decodeGender, decodeRace } from './decode-heads.js';
 import { AGE_BINS, ENCODERS, type EncoderSpec } from './encoders.js';
+import { WarpKernel } from './warp-kernel.js';
 
 /** What {@link faceAttributes} takes; every option has a default. */
 export interface FaceAttributesOptions {
@@ -69,6 +70,8 @@ export class FaceAttributes implements AttributeModel {
   #encoder: ModelHandle | undefined;
   #heads: ModelHandle | undefined;
   #ctx: PluginContext | undefined;
+  /** The alignment's WebAssembly warp; undefined where WebAssembly is refused (JS then, same values). */
+  #warp: WarpKernel | undefined;
   #disposed = false;
 
   constructor(options: FaceAttributesOptions = {}) {
@@ -92,6 +95,7 @@ export class FaceAttributes implements AttributeModel {
 
   async load(ctx: PluginContext): Promise<void> {
     this.#ctx = ctx;
+    this.#warp ??= await WarpKernel.load();
     this.#encoder = await ctx.loadModel(this.spec.name);
   }
 
@@ -109,9 +113,12 @@ export class FaceAttributes implements AttributeModel {
     const { size, template, mean, std } = this.spec;
     const stride = size * size * 3;
     const out = new Float32Array(faces.length * stride);
+    const warp = this.#warp;
     faces.forEach((l, i) => {
-      const toCrop = estimateSimilarity(landmarksToArray(l), template);
-      warpToTensor(image, invertAffine(toCrop), size, size, { mean, std }, out.subarray(i * stride, (i + 1) * stride));
+      const toSource = invertAffine(estimateSimilarity(landmarksToArray(l), template));
+      const into = out.subarray(i * stride, (i + 1) * stride);
+      if (warp) warp.warpToTensor(image, toSource, size, size, { mean, std }, into);
+      else warpToTensor(image, toSource, size, size, { mean, std }, into);
     });
     return out;
   }

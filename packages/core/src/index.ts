@@ -31,12 +31,12 @@ export type { PluginEntry, PluginFactory, PluginInfo, PluginOptions, RegisterOpt
 
 export type { ImageInput, RawImage, RgbImage } from './image/image-types.js';
 export { toRgbImage, rawToRgb } from './image/to-rgb.js';
-export { warpToTensor, cropResizeToTensor, boxToAffine, resizeImage } from './image/sample.js';
+export { warpToTensor, warpPlan, cropResizeToTensor, boxToAffine, resizeImage } from './image/sample.js';
 export { flipHorizontal } from './image/flip.js';
 export { shrinkImage } from './image/shrink-image.js';
 export { applyOrientation, swapsSides } from './image/orientation.js';
 export type { Orientation } from './image/orientation.js';
-export type { SampleOptions, TensorNormalization } from './image/sample.js';
+export type { SampleOptions, TensorNormalization, WarpPlan } from './image/sample.js';
 
 export { nonMaxSuppression, boxOverlap, iou } from './geometry/nms.js';
 export type { OverlapMode } from './geometry/nms.js';

@@ -31,6 +31,46 @@ function triple(v: number | readonly [number, number, number] | undefined, dflt:
 }
 
 /**
+ * How {@link warpToTensor} samples a map: sub-samples per output pixel along each axis (box-filter
+ * supersampling when the map shrinks the image) and their offsets, the normalisation and layout.
+ * Exported so that faster kernels of the same warp (the attribute model's WebAssembly alignment)
+ * sample exactly as this one does.
+ */
+export interface WarpPlan {
+  kx: number;
+  ky: number;
+  /** Sub-sample offsets within an output pixel, (s + 0.5) / k. */
+  offX: number[];
+  offY: number[];
+  mean: [number, number, number];
+  /** 1 / std per channel. */
+  inv: [number, number, number];
+  bgr: boolean;
+  border: number;
+  transpose: boolean;
+}
+
+export function warpPlan(dstToSrc: Affine, options: SampleOptions = {}): WarpPlan {
+  const [a, b, , c, d] = dstToSrc;
+  const std = triple(options.std, 1);
+  // Source pixels covered by one output pixel along each axis.
+  const aa = options.antialias !== false;
+  const kx = aa ? Math.max(1, Math.min(8, Math.ceil(Math.hypot(a, c) - 1e-6))) : 1;
+  const ky = aa ? Math.max(1, Math.min(8, Math.ceil(Math.hypot(b, d) - 1e-6))) : 1;
+  return {
+    kx,
+    ky,
+    offX: Array.from({ length: kx }, (_, s) => (s + 0.5) / kx),
+    offY: Array.from({ length: ky }, (_, s) => (s + 0.5) / ky),
+    mean: triple(options.mean, 0),
+    inv: [1 / std[0], 1 / std[1], 1 / std[2]],
+    bgr: options.channelOrder === 'BGR',
+    border: options.border ?? 0,
+    transpose: options.transpose === true,
+  };
+}
+
+/**
  * Samples `image` through the affine map `dstToSrc` (output pixel centre -> source pixel
  * coordinates) into a normalised float tensor `[outHeight, outWidth, 3]` (or transposed).
  * Bilinear, with box-filter supersampling when the map shrinks the image.
@@ -46,26 +86,12 @@ export function warpToTensor(
 ): Float32Array {
   const size = outWidth * outHeight * 3;
   const dst = out && out.length >= size ? out : new Float32Array(size);
-  const mean = triple(options.mean, 0);
-  const std = triple(options.std, 1);
-  const inv = [1 / std[0], 1 / std[1], 1 / std[2]];
-  const bgr = options.channelOrder === 'BGR';
-  const border = options.border ?? 0;
+  const { kx, ky, offX, offY, mean, inv, bgr, border, transpose } = warpPlan(dstToSrc, options);
   const { data, width: W, height: H } = image;
   const [a, b, tx, c, d, ty] = dstToSrc;
-  // Source pixels covered by one output pixel along each axis.
-  const sxScale = Math.hypot(a, c);
-  const syScale = Math.hypot(b, d);
-  const aa = options.antialias !== false;
-  const kx = aa ? Math.max(1, Math.min(8, Math.ceil(sxScale - 1e-6))) : 1;
-  const ky = aa ? Math.max(1, Math.min(8, Math.ceil(syScale - 1e-6))) : 1;
   const nSamples = kx * ky;
-  const transpose = options.transpose === true;
-  // Sub-sample offsets, as (s + 0.5) / k, computed once.
-  const offX = Array.from({ length: kx }, (_, s) => (s + 0.5) / kx);
-  const offY = Array.from({ length: ky }, (_, s) => (s + 0.5) / ky);
   const [m0, m1, m2] = mean;
-  const [i0, i1, i2] = inv as [number, number, number];
+  const [i0, i1, i2] = inv;
   // Hot loop (every aligned face and crop): bilinear sampling inlined, no call or array per sample.
   for (let oy = 0; oy < outHeight; oy++) {
     for (let ox = 0; ox < outWidth; ox++) {
