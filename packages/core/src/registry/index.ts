@@ -16,11 +16,17 @@ export const backends = new PluginRegistry<InferenceBackend>(
   'BACKEND_UNAVAILABLE',
   (b) => b.init(),
   packageOf({ onnx: '@faceattr/backend-onnx', tfjs: '@faceattr/backend-tfjs' }),
+  { example: '@faceattr/backend-onnx/register' },
 );
 /** Face detectors by name (`mtcnn`, `haar`). */
-export const detectors = new PluginRegistry<FaceDetector>('detector', 'DETECTOR_UNAVAILABLE', undefined, packageOf({ mtcnn: '@faceattr/detector-mtcnn', haar: '@faceattr/detector-haar' }));
+export const detectors = new PluginRegistry<FaceDetector>('detector', 'DETECTOR_UNAVAILABLE', undefined, packageOf({ mtcnn: '@faceattr/detector-mtcnn', haar: '@faceattr/detector-haar' }), {
+  example: '@faceattr/detector-mtcnn/register',
+});
 /** Attribute models by name. */
-export const attributeModels = new PluginRegistry<AttributeModel>('attribute model', 'MODEL_LOAD_FAILED', undefined, packageOf({ default: '@faceattr/attributes' }));
+export const attributeModels = new PluginRegistry<AttributeModel>('attribute model', 'MODEL_LOAD_FAILED', undefined, packageOf({ default: '@faceattr/attributes' }), {
+  example: '@faceattr/attributes/register',
+  otherwise: 'to find faces without attributes, create the pipeline with attributes: []',
+});
 
 /**
  * Registers a backend factory under `name`; higher priority is tried first when no name is given.

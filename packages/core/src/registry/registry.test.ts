@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaceAttrError } from '../errors.js';
 import { PluginRegistry } from './registry.js';
+import { attributeModels, backends, detectors } from './index.js';
 
 // Real objects with a real init contract: a registry of plain counters.
 interface Thing {
@@ -18,6 +19,20 @@ function thing(name: string, fail?: string): Thing {
 }
 
 describe('PluginRegistry', () => {
+  it('with nothing registered, names the /register entry of its own kind (and the way out without attributes)', async () => {
+    const message = async (r: PluginRegistry<unknown>) => {
+      expect(r.names(), 'nothing registered in this test file').toEqual([]);
+      const e = await r.create().catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(FaceAttrError);
+      return (e as FaceAttrError).message;
+    };
+    expect(await message(backends)).toBe('No backend is registered. Import one (e.g. "@faceattr/backend-onnx/register") or pass a backend object.');
+    expect(await message(detectors)).toBe('No detector is registered. Import one (e.g. "@faceattr/detector-mtcnn/register") or pass a detector object.');
+    expect(await message(attributeModels)).toBe(
+      'No attribute model is registered. Import one (e.g. "@faceattr/attributes/register") or pass an attribute model object; to find faces without attributes, create the pipeline with attributes: [].',
+    );
+  });
+
   it('creates the highest-priority entry that initialises, remembering failures', async () => {
     const r = new PluginRegistry<Thing>('backend', 'BACKEND_UNAVAILABLE', (t) => t.init());
     let calls = 0;

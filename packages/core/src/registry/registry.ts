@@ -56,6 +56,8 @@ export class PluginRegistry<T> {
     readonly init: (instance: T) => Promise<void> = async () => {},
     /** The package whose `/register` entry registers a well-known name, for the "unknown name" message. */
     readonly packageOf: (name: string) => string | undefined = () => undefined,
+    /** For the "none registered" message: a `/register` entry to import, and what else the caller can do. */
+    readonly empty: { example: string; otherwise?: string } = { example: '@faceattr/backend-onnx/register' },
   ) {}
 
   /** `options`: the priority, or the priority with a label, description and alias target. */
@@ -107,7 +109,7 @@ export class PluginRegistry<T> {
     if (wanted.length === 0) {
       throw new FaceAttrError(
         this.unavailableCode,
-        `No ${this.kind} is registered. Import one (e.g. "@faceattr/backend-tfjs/register") or pass a ${this.kind} object.`,
+        `No ${this.kind} is registered. Import one (e.g. "${this.empty.example}") or pass ${article(this.kind)} ${this.kind} object${this.empty.otherwise ? `; ${this.empty.otherwise}` : ''}.`,
       );
     }
     const errors: string[] = [];
@@ -116,7 +118,7 @@ export class PluginRegistry<T> {
       if (!entry) {
         const known = this.names();
         const pkg = this.packageOf(name);
-        const how = pkg ? `import '${pkg}/register' first, or pass a ${this.kind} object` : `if a package provides it, import its /register entry first`;
+        const how = pkg ? `import '${pkg}/register' first, or pass ${article(this.kind)} ${this.kind} object` : `if a package provides it, import its /register entry first`;
         errors.push(`"${name}": unknown (registered: ${known.length ? known.join(', ') : 'none'}); ${how}`);
         continue;
       }
@@ -141,4 +143,9 @@ export class PluginRegistry<T> {
   resetFailures(): void {
     for (const e of this.#entries.values()) delete e.failure;
   }
+}
+
+/** 'a' or 'an' before a plugin kind, for messages. */
+function article(kind: string): string {
+  return /^[aeiou]/i.test(kind) ? 'an' : 'a';
 }
