@@ -1,16 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createModelContext, estimateSimilarity, invertAffine, landmarksToArray, warpToTensor, type Affine, type RgbImage } from '@faceattr/core';
 import { decodeImage } from '@faceattr/core/node';
 import { onnxBackend } from '@faceattr/backend-onnx';
 import { mtcnn } from '@faceattr/detector-mtcnn';
-import { demoPhoto, rng } from '@faceattr/test-support';
+import { demoPhoto, rng, wasmModuleVersions } from '@faceattr/test-support';
 import { ENCODERS } from './encoders.js';
 import { WarpKernel } from './warp-kernel.js';
 
-const script = fileURLToPath(new URL('../scripts/build-wasm.mjs', import.meta.url));
-const generated = fileURLToPath(new URL('./wasm/warp-wasm.ts', import.meta.url));
 
 /** Largest |difference| between the kernel's and core's warpToTensor on one map. */
 function worstDiff(kernel: WarpKernel, image: RgbImage, m: Affine, w: number, h: number, o: Parameters<typeof warpToTensor>[4]): number {
@@ -24,13 +20,8 @@ function worstDiff(kernel: WarpKernel, image: RgbImage, m: Affine, w: number, h:
 
 describe('WebAssembly alignment warp', () => {
   it('the committed module (src/wasm/warp-wasm.ts) is what assembly/warp.ts compiles to', async () => {
-    const { findAsc, generate } = (await import(script)) as { findAsc: () => string | undefined; generate: () => string };
-    if (!findAsc()) {
-      console.warn('Skipping the warp-wasm.ts freshness check: assemblyscript (asc) is not installed.');
-      return;
-    }
-    expect(existsSync(generated)).toBe(true);
-    expect(readFileSync(generated, 'utf8'), 'stale: run npm run build:wasm -w @faceattr/attributes').toBe(generate());
+    const v = await wasmModuleVersions('attributes', 'src/wasm/warp-wasm.ts');
+    if (v) expect(v.committed, v.hint).toBe(v.compiled);
   }, 60_000);
 
   it("gives exactly core's warpToTensor values for every encoder's alignment of the demo photos' faces", async () => {

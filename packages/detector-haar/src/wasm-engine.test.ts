@@ -1,15 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { FaceAttrError, resizeImage } from '@faceattr/core';
 import { describe, expect, it } from 'vitest';
+import { wasmModuleVersions } from '@faceattr/test-support';
 import { detectMultiScale, detectRaw, haarEngine, loadHaarWasm, parseCascadeXml } from './index.js';
 import { DEMO_FILES, loadDemo } from '../test/support.js';
 import { FRONTALFACE_XML } from '../test/opencv-reference.js';
 
 const cascade = parseCascadeXml(readFileSync(FRONTALFACE_XML, 'utf8'));
 const tiltedXml = readFileSync(new URL('./fixtures/tilted-cascade.xml', import.meta.url), 'utf8');
-const script = fileURLToPath(new URL('../scripts/build-wasm.mjs', import.meta.url));
-const generated = fileURLToPath(new URL('./wasm/cascade-wasm.ts', import.meta.url));
 
 function errorCode(fn: () => unknown): string {
   try {
@@ -23,13 +21,8 @@ function errorCode(fn: () => unknown): string {
 
 describe('WebAssembly cascade scan', () => {
   it('the committed module (src/wasm/cascade-wasm.ts) is what assembly/cascade.ts compiles to', async () => {
-    const { findAsc, generate } = (await import(script)) as { findAsc: () => string | undefined; generate: () => string };
-    if (!findAsc()) {
-      console.warn('Skipping the cascade-wasm.ts freshness check: assemblyscript (asc) is not installed.');
-      return;
-    }
-    expect(existsSync(generated)).toBe(true);
-    expect(readFileSync(generated, 'utf8'), 'stale: run npm run build:wasm -w @faceattr/detector-haar').toBe(generate());
+    const v = await wasmModuleVersions('detector-haar', 'src/wasm/cascade-wasm.ts');
+    if (v) expect(v.committed, v.hint).toBe(v.compiled);
   }, 60_000);
 
   it('loads asynchronously, and auto picks it for integer-weight stump cascades only', async () => {

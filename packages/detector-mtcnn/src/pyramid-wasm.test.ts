@@ -1,14 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { wasmModuleVersions } from '@faceattr/test-support';
 import { CropSampler } from './crop.js';
 import { PyramidBuilder } from './pyramid-images.js';
 import { loadPyramidWasm } from './pyramid-wasm.js';
 import { pyramidLevels } from './pyramid.js';
 import { frame640, loadDemo } from '../test/support.js';
 
-const script = fileURLToPath(new URL('../scripts/build-wasm.mjs', import.meta.url));
-const generated = fileURLToPath(new URL('./wasm/pyramid-wasm.ts', import.meta.url));
 const input = { mean: 127.5, inv: 1 / 128, bgr: false };
 
 /** Every level of both engines, copied (the builders reuse their tensor buffers). */
@@ -19,13 +16,8 @@ function build(builder: PyramidBuilder, image: Parameters<PyramidBuilder['levels
 
 describe('WebAssembly pyramid kernels', () => {
   it('the committed module (src/wasm/pyramid-wasm.ts) is what assembly/pyramid.ts compiles to', async () => {
-    const { findAsc, generate } = (await import(script)) as { findAsc: () => string | undefined; generate: () => string };
-    if (!findAsc()) {
-      console.warn('Skipping the pyramid-wasm.ts freshness check: assemblyscript (asc) is not installed.');
-      return;
-    }
-    expect(existsSync(generated)).toBe(true);
-    expect(readFileSync(generated, 'utf8'), 'stale: run npm run build:wasm -w @faceattr/detector-mtcnn').toBe(generate());
+    const v = await wasmModuleVersions('detector-mtcnn', 'src/wasm/pyramid-wasm.ts');
+    if (v) expect(v.committed, v.hint).toBe(v.compiled);
   }, 60_000);
 
   it('builds the same levels as the JS path: bytes within 1 grey level, tensors from those bytes', async () => {

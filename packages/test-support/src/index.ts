@@ -14,3 +14,4 @@ export { syntheticScenes } from './scenes.js';
 export { crc32, encodeJpeg, exifTiff, orientedJpeg, pngChunk, storeWithOrientation, withJpegOrientation, withPngOrientation } from './exif.js';
 export type { Pixels } from './exif.js';
 export type { SceneBackground, SceneImage, SceneImageOps, SceneOptions, SyntheticScene } from './scenes.js';
+export { wasmModuleVersions } from './wasm-module.js';

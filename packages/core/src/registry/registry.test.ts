@@ -20,7 +20,7 @@ function thing(name: string, fail?: string): Thing {
 
 describe('PluginRegistry', () => {
   it('with nothing registered, names the /register entry of its own kind (and the way out without attributes)', async () => {
-    const message = async (r: PluginRegistry<unknown>) => {
+    const message = async <T,>(r: PluginRegistry<T>) => {
       expect(r.names(), 'nothing registered in this test file').toEqual([]);
       const e = await r.create().catch((x: unknown) => x);
       expect(e).toBeInstanceOf(FaceAttrError);
