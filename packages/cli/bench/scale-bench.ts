@@ -59,7 +59,7 @@ const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length
 async function latency() {
   const sample = files.slice(0, LATENCY_N);
   // Today's CLI path: decode and detect on this thread, one image after another (same thread settings as --jobs 1).
-  const pipeline = await buildPipeline({ backend: BACKEND, detector: 'mtcnn', attributes: ['age', 'gender'], ...onnxThreads(BACKEND) });
+  const pipeline = await buildPipeline({ backend: BACKEND, detector: 'mtcnn', attributes: ['age', 'gender'], ...onnxThreads(BACKEND, 1) });
   const local: number[] = [];
   for (const f of sample) {
     const t0 = performance.now();
@@ -68,7 +68,7 @@ async function latency() {
   }
   await pipeline.dispose();
   // One pool worker, one job at a time: the round trip includes the thread hop and the result's structured clone.
-  const pool = await createPipelinePool({ size: 1, backend: BACKEND, detector: 'mtcnn', ...onnxThreads(BACKEND) });
+  const pool = await createPipelinePool({ size: 1, backend: BACKEND, detector: 'mtcnn', ...onnxThreads(BACKEND, 1) });
   const pooled: number[] = [];
   for (const f of sample) {
     const t0 = performance.now();
@@ -111,7 +111,7 @@ async function queueRun(redisUrl: string, workers: number) {
  * one worker every core, and ONNX Runtime's spinning intra-op threads then cost CPU on a busy machine.
  */
 async function poolScaling(size: number) {
-  const pool = await createPipelinePool({ size, backend: BACKEND, detector: 'mtcnn', ...onnxThreads(BACKEND) });
+  const pool = await createPipelinePool({ size, backend: BACKEND, detector: 'mtcnn', ...onnxThreads(BACKEND, 1) });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(files.map((f) => pool.detectFile(f).catch(() => undefined)));

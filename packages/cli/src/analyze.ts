@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { FaceAttrError, type AttributeName, type FaceAttributePipeline } from '@faceattr/core';
-import { buildPipeline, checkChoices, onnxThreads } from './build-pipeline.js';
+import { buildPipeline, checkChoices, onnxThreads, threadsPerJob } from './build-pipeline.js';
 import { planCrops } from './crops.js';
 import { faceToJson } from './face-json.js';
 import { isVideoFile, listImages } from './list-images.js';
@@ -111,7 +111,7 @@ export async function analyze(
   const jobs = Math.max(1, Math.min(o.jobs ?? availableParallelism(), images.length || 1));
   checkChoices(o); // before any worker starts
   const pool: PipelinePool | undefined = images.length
-    ? await createPipelinePool({ ...choice, size: jobs, ...onnxThreads(o.backend) })
+    ? await createPipelinePool({ ...choice, size: jobs, ...onnxThreads(o.backend, threadsPerJob(jobs)) })
     : undefined;
   let pipeline: Promise<FaceAttributePipeline> | undefined; // for videos, built on first use
   let ffmpeg: Promise<FfmpegBinary> | undefined;

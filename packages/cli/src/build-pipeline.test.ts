@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { backends, detectors } from '@faceattr/core';
 import { demoPhoto as photo } from '@faceattr/test-support';
-import { buildPipeline } from './build-pipeline.js';
+import { availableParallelism } from 'node:os';
+import { buildPipeline, onnxThreads, threadsPerJob } from './build-pipeline.js';
 import { main, USAGE } from './cli.js';
 import type { FileResult } from './analyze.js';
 
@@ -22,6 +23,16 @@ describe('CLI choices come from the plugin registries', () => {
     }
     expect(help).toContain('--backend NAME                   inference backend (default onnx, the fastest in Node');
     expect(USAGE).toBe(help.trimEnd());
+  });
+
+  it('onnx-cpu workers share the CPUs (one worker gets them all); other backends take no thread option', () => {
+    const cpus = availableParallelism();
+    expect(threadsPerJob(1)).toBe(cpus);
+    expect(threadsPerJob(cpus)).toBe(1);
+    expect(threadsPerJob(cpus * 4)).toBe(1);
+    expect(onnxThreads('onnx', threadsPerJob(1))).toEqual({ backendOptions: { intraOpNumThreads: cpus } });
+    expect(onnxThreads('onnx-cpu', 1)).toEqual({ backendOptions: { intraOpNumThreads: 1 } });
+    expect(onnxThreads('tfjs-wasm', 2)).toEqual({});
   });
 
   it('names the registered choices for an unknown one', async () => {

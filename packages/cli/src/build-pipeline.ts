@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { FaceAttrError, backends, createPipeline, detectors, type AttributeName, type FaceAttributePipeline, type PluginRegistry } from '@faceattr/core';
 import { faceAttributes } from '@faceattr/attributes';
 // The registries are the one list of names: --backend and --detector accept (and --help shows) what these register.
@@ -48,15 +49,20 @@ export function checkChoices(c: Pick<PipelineChoice, 'backend' | 'detector'>): v
 }
 
 /**
- * `onnxBackend()` gives each session every CPU by default: right for one pipeline in a process, wrong for
- * `--jobs` workers sharing the cores (with spinning threads, `--jobs 1` used 94 ms of CPU per UTKFace image
- * against 18 ms with one thread: packages/cli/bench/scale-results.json). So each worker gets one thread;
- * `--jobs` is the parallelism.
+ * `intraOpNumThreads` for onnx-cpu (nothing for other backends). `onnxBackend()` alone gives each session
+ * every CPU, right for one pipeline in a process; several workers each doing so fight over the cores (with
+ * spinning threads, `--jobs 1` used 94 ms of CPU per UTKFace image against 18 ms with one thread:
+ * packages/cli/bench/scale-results.json).
  */
-export function onnxThreads(backend: string): { backendOptions?: Record<string, unknown> } {
+export function onnxThreads(backend: string, threads: number): { backendOptions?: Record<string, unknown> } {
   const entry = backends.entries().find((e) => e.name === backend);
   if ((entry?.aliasOf ?? backend) !== 'onnx-cpu') return {};
-  return { backendOptions: { intraOpNumThreads: 1 } };
+  return { backendOptions: { intraOpNumThreads: threads } };
+}
+
+/** The CPUs shared among `jobs` worker threads, at least one each: a single worker (one input, `--jobs 1`) uses every core. */
+export function threadsPerJob(jobs: number): number {
+  return Math.max(1, Math.floor(availableParallelism() / Math.max(1, jobs)));
 }
 
 /** A pipeline from command-line choices, checked against the registered names. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { FaceAttrError, RACE_LABELS, describeError } from '@faceattr/core';
 import { centralFace, parseUtkCsv, parseUtkName, UTK_DETECTOR_OPTIONS, type UtkLabel } from './eval/utkface.js';
 import { computeMetrics, type EvalSample, type Metrics } from './eval/metrics.js';
-import { checkChoices, onnxThreads } from './build-pipeline.js';
+import { checkChoices, onnxThreads, threadsPerJob } from './build-pipeline.js';
 import { createPipelinePool } from './pool/pool.js';
 import { Progress } from './progress.js';
 
@@ -105,7 +105,7 @@ export async function evaluate(
     mirror: o.mirror ?? false,
     ...(o.encoder ? { encoder: o.encoder } : {}),
     size: jobs,
-    ...onnxThreads(o.backend),
+    ...onnxThreads(o.backend, threadsPerJob(jobs)),
   });
   const progress = new Progress(rows.length, 'eval', writeErr, errIsTTY);
   const samples: EvalSample[] = [];

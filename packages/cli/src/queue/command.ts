@@ -47,7 +47,8 @@ export async function queueCommand(command: 'queue' | 'worker', argv: string[], 
       ...(minFaceSize ? { detectorOptions: values.detector === 'haar' ? { minSize: minFaceSize } : { minFaceSize } } : {}),
       ...selection,
       ...(embedding ? { returnEmbedding: true } : {}),
-      ...onnxThreads(values.backend!),
+      // Queue workers scale out as processes (several per machine): one thread per job.
+      ...onnxThreads(values.backend!, 1),
     });
     err(`faceattr worker ${process.pid}: ${jobs} thread(s) on ${worker.pool.info.backend}/${worker.pool.info.detector}; SIGTERM or Ctrl-C finishes the running jobs and exits\n`);
     // Runs until a signal: then the running jobs finish (their results are stored) and the worker exits 0.
