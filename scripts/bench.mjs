@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 
 const benches = [
   'packages/backend-onnx/bench/backend-latency.ts',
+  'packages/backend-onnx/bench/session-options.ts',
   'packages/detector-mtcnn/bench/bench.ts',
   'packages/detector-haar/bench/haar-bench.ts',
   'packages/detector-haar/bench/confirmed-bench.ts',
@@ -16,6 +17,7 @@ const benches = [
   // Minutes long (10,000 tracked frames): `npm run bench -- track-soak`, FACEATTR_SOAK_FRAMES to shorten.
   'packages/eval/bench/track-soak.ts',
   'packages/eval/bench/decode-latency.ts',
+  'packages/eval/bench/analyze-latency.ts',
 ];
 const only = process.argv.slice(2);
 let failed = 0;

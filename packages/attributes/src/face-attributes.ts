@@ -191,6 +191,7 @@ export class FaceAttributes implements AttributeModel {
     await this.#heads?.release();
     this.#encoder = undefined;
     this.#heads = undefined;
+    this.#warp = undefined;
   }
 }
 

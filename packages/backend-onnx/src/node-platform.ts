@@ -59,7 +59,7 @@ export const nodePlatform: OrtPlatform = {
   // default: with a pipeline's five sessions, each spinning pool takes the cores from the next session's
   // run (four nets: 32 ms on one thread, 57 ms on two spinning, 22 ms on two sleeping). Pyramid levels and
   // face counts change the shapes every call, where a per-shape memory plan only costs (P-Net over nine
-  // levels: 14.9 -> 11.7 ms). docs/benchmarks.md, "Threads and sessions in onnxruntime-node".
+  // levels: 14.9 -> 11.7 ms). Measured: packages/backend-onnx/bench/session-options.ts (docs/benchmarks.md).
   sessionOptions(o) {
     const threads = o.intraOpNumThreads ?? availableParallelism();
     return { enableMemPattern: false, ...o, intraOpNumThreads: threads, ...(threads > 1 && { extra: { session: { intra_op: { allow_spinning: '0' } } } }) };
