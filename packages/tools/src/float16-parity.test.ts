@@ -55,7 +55,8 @@ function compare(float16: FaceResult[], float32: FaceResult[]) {
   expect(float32.length).toBeGreaterThanOrEqual(20);
   expect(float16.map((f) => f.box)).toEqual(float32.map((f) => f.box));
   const max = (d: (a: FaceResult, b: FaceResult) => number) => Math.max(...float16.map((f, i) => d(f, float32[i]!)));
-  const answers = (faces: FaceResult[]) => faces.map((f) => [f.gender!.label, f.race!.label, Math.round(f.age!.years)]);
+  // Labels, not rounded ages: an age near x.5 may round either way within maxAgeYears (checked below).
+  const answers = (faces: FaceResult[]) => faces.map((f) => [f.gender!.label, f.race!.label]);
   return {
     faces: float32.length,
     maxEmbeddingRelError: max((a, b) => relError(a.embedding!, b.embedding!)),
@@ -72,7 +73,7 @@ describe.each(FLOAT16_ASSETS.filter((name) => published(name, 'onnx')))('%s publ
   it.each([
     ['onnx', () => onnxBackend(), 'onnx'],
     ['tfjs (wasm)', () => tfjsBackend({ runtime: 'wasm' }), 'tfjs-graph'],
-  ] as const)('%s: embeddings within 2e-3 relative (L2) of float32; the same gender, race and rounded age on the demo photos', async (label, backend, kind) => {
+  ] as const)('%s: embeddings within 2e-3 relative (L2) of float32; the same gender and race on the demo photos', async (label, backend, kind) => {
     const float32 = await run(backend(), encoder, undefined);
     const float16 = await run(backend(), encoder, published(encoder, kind));
     const d = compare(float16, float32);

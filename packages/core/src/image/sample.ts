@@ -37,19 +37,27 @@ function triple(v: number | readonly [number, number, number] | undefined, dflt:
  * sample exactly as this one does.
  */
 export interface WarpPlan {
+  /** Sub-samples per output pixel along x (1 unless the map shrinks the image; at most 8). */
   kx: number;
+  /** Sub-samples per output pixel along y. */
   ky: number;
-  /** Sub-sample offsets within an output pixel, (s + 0.5) / k. */
+  /** Sub-sample offsets within an output pixel along x, (s + 0.5) / kx. */
   offX: number[];
+  /** Sub-sample offsets along y, (s + 0.5) / ky. */
   offY: number[];
+  /** Subtracted per output channel. */
   mean: [number, number, number];
   /** 1 / std per channel. */
   inv: [number, number, number];
+  /** Channels written as BGR. */
   bgr: boolean;
+  /** Pixel value outside the image. */
   border: number;
+  /** Tensor written width-major, `[W, H, 3]`. */
   transpose: boolean;
 }
 
+/** The {@link WarpPlan} of `warpToTensor(image, dstToSrc, w, h, options)`. */
 export function warpPlan(dstToSrc: Affine, options: SampleOptions = {}): WarpPlan {
   const [a, b, , c, d] = dstToSrc;
   const std = triple(options.std, 1);

@@ -57,7 +57,12 @@ export class PluginRegistry<T> {
     /** The package whose `/register` entry registers a well-known name, for the "unknown name" message. */
     readonly packageOf: (name: string) => string | undefined = () => undefined,
     /** For the "none registered" message: a `/register` entry to import, and what else the caller can do. */
-    readonly empty: { example: string; otherwise?: string } = { example: '@faceattr/backend-onnx/register' },
+    readonly empty: {
+      /** A `/register` entry that registers one. */
+      example: string;
+      /** What else the caller can do, appended to the message. */
+      otherwise?: string;
+    } = { example: '@faceattr/backend-onnx/register' },
   ) {}
 
   /** `options`: the priority, or the priority with a label, description and alias target. */
