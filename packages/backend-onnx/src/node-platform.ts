@@ -56,10 +56,10 @@ export const nodePlatform: OrtPlatform = {
     throw await this.unavailable(ep, await this.load({}), new Error(`${library} does not exist`));
   },
   // onnxruntime-node's own default ran one thread on this 2-core VM, and a pool's idle threads spin by
-  // default: with a pipeline's five sessions, each spinning pool takes the cores from the next session's
-  // run (four nets: 32 ms on one thread, 57 ms on two spinning, 22 ms on two sleeping). Pyramid levels and
-  // face counts change the shapes every call, where a per-shape memory plan only costs (P-Net over nine
-  // levels: 14.9 -> 11.7 ms). Measured: packages/backend-onnx/bench/session-options.ts (docs/benchmarks.md).
+  // default: with a pipeline's sessions, each spinning pool takes the cores from the next session's run
+  // (four nets in turn: 42.0 ms on one thread, 87.8 ms on two spinning, 31.1 ms on two sleeping). Pyramid
+  // levels and face counts change the shapes every call, so no per-shape memory plan (P-Net's nine levels:
+  // 13.4 -> 12.9 ms). Measured: packages/backend-onnx/bench/session-options.ts (docs/benchmarks.md).
   sessionOptions(o) {
     const threads = o.intraOpNumThreads ?? availableParallelism();
     return { enableMemPattern: false, ...o, intraOpNumThreads: threads, ...(threads > 1 && { extra: { session: { intra_op: { allow_spinning: '0' } } } }) };
