@@ -1,10 +1,10 @@
-import { warpPlan, type Affine, type RgbImage, type SampleOptions } from '@faceattr/core';
+import { instantiateBase64Wasm, warpPlan, type Affine, type RgbImage, type SampleOptions } from '@faceattr/core';
 import { WARP_WASM_BASE64 } from './wasm/warp-wasm.js';
 
 /**
  * The face alignment's warp in WebAssembly (assembly/warp.ts, AssemblyScript): the same sampling plan
- * (`warpPlan`) and f64 arithmetic as core's `warpToTensor`, so the values are identical, about 2x faster
- * (alignment was the largest JS cost of a frame: 5 faces at 1280x720 took 6.9 ms of 47). Only the pixels
+ * (`warpPlan`) and f64 arithmetic as core's `warpToTensor`, so the values are identical, 1.48x faster
+ * (alignment was the largest JS cost of a frame: 5 faces at 1280x720, 6.3 -> 4.2 ms; analyze-latency bench). Only the pixels
  * the warp reads are copied into the module's memory. The module (~1 KB) travels in the bundle as base64:
  * no file to serve, no fetch. Calls are synchronous; one instance per attribute model.
  */
@@ -35,16 +35,8 @@ export class WarpKernel {
    * 'wasm-unsafe-eval'); alignment then runs core's `warpToTensor` in JS.
    */
   static async load(): Promise<WarpKernel | undefined> {
-    if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') return undefined;
-    try {
-      const s = atob(WARP_WASM_BASE64);
-      const bytes = new Uint8Array(s.length);
-      for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-      const { instance } = await WebAssembly.instantiate(bytes, {});
-      return new WarpKernel(instance.exports as unknown as WarpExports);
-    } catch {
-      return undefined;
-    }
+    const exports = await instantiateBase64Wasm<WarpExports>(WARP_WASM_BASE64);
+    return exports && new WarpKernel(exports);
   }
 
   /** As core's `warpToTensor(image, dstToSrc, outWidth, outHeight, options, out)`, writing into `out`. */

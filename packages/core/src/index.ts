@@ -64,6 +64,7 @@ export { validateManifest } from './model/manifest.js';
 export type { ModelManifest, ManifestFile, ArtifactKind, ArtifactEntry, TensorSpec } from './model/manifest.js';
 export { sha256Hex } from './model/sha256.js';
 export { checkRunArguments, expectedInputs, type ExpectedInput } from './model/check-run.js';
+export { base64Bytes, instantiateBase64Wasm } from './wasm-module.js';
 export { readResource, isNodeRuntime, joinLocation, DEFAULT_MODEL_TIMEOUT_MS } from './model/read-resource.js';
 export type { ReadLimits } from './model/read-resource.js';
 

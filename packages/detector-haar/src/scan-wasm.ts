@@ -1,3 +1,4 @@
+import { base64Bytes } from '@faceattr/core';
 import type { CompiledCascade } from './compiled-cascade.js';
 import { planAxis } from './resize-linear-exact.js';
 import { SLOTS, type StumpPlan } from './stump-plan.js';
@@ -26,13 +27,6 @@ let ready: WasmScanner | undefined;
 let syncFailed = false;
 let loading: Promise<boolean> | undefined;
 
-function wasmBytes(): Uint8Array<ArrayBuffer> {
-  const s = atob(CASCADE_WASM_BASE64);
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
-}
-
 const hasWasm = () => typeof WebAssembly === 'object' && typeof WebAssembly.Instance === 'function';
 
 /**
@@ -43,7 +37,7 @@ const hasWasm = () => typeof WebAssembly === 'object' && typeof WebAssembly.Inst
 export function loadHaarWasm(): Promise<boolean> {
   if (ready) return Promise.resolve(true);
   if (!hasWasm()) return Promise.resolve(false);
-  loading ??= WebAssembly.compile(wasmBytes())
+  loading ??= WebAssembly.compile(base64Bytes(CASCADE_WASM_BASE64))
     .then((m) => WebAssembly.instantiate(m, {}))
     .then(
     (instance) => {
@@ -63,7 +57,7 @@ export function loadHaarWasm(): Promise<boolean> {
 export function wasmScanner(): WasmScanner | undefined {
   if (ready || syncFailed || !hasWasm()) return ready;
   try {
-    ready = new WasmScanner(new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), {}).exports as unknown as CascadeExports);
+    ready = new WasmScanner(new WebAssembly.Instance(new WebAssembly.Module(base64Bytes(CASCADE_WASM_BASE64)), {}).exports as unknown as CascadeExports);
   } catch {
     syncFailed = true;
     void loadHaarWasm();

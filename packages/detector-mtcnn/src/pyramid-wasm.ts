@@ -1,4 +1,4 @@
-import type { RgbImage } from '@faceattr/core';
+import { instantiateBase64Wasm, type RgbImage } from '@faceattr/core';
 import type { Taps } from './area-resize.js';
 import { PYRAMID_WASM_BASE64 } from './wasm/pyramid-wasm.js';
 
@@ -24,26 +24,14 @@ interface PyramidExports {
   ): void;
 }
 
-function wasmBytes(): Uint8Array<ArrayBuffer> {
-  const s = atob(PYRAMID_WASM_BASE64);
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
-}
-
 /**
  * Compiles the module (asynchronously: browsers refuse synchronous compiles on the main thread).
  * Resolves to undefined where WebAssembly or its SIMD extension is missing or refused (e.g. a CSP
  * without 'wasm-unsafe-eval'); the detector then builds its pyramid in JS.
  */
 export async function loadPyramidWasm(): Promise<PyramidWasm | undefined> {
-  if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') return undefined;
-  try {
-    const { instance } = await WebAssembly.instantiate(wasmBytes(), {});
-    return new PyramidWasm(instance.exports as unknown as PyramidExports);
-  } catch {
-    return undefined;
-  }
+  const exports = await instantiateBase64Wasm<PyramidExports>(PYRAMID_WASM_BASE64);
+  return exports && new PyramidWasm(exports);
 }
 
 /** Where a picture lives in the module's memory: byte offset and size. */
