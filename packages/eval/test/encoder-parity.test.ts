@@ -81,18 +81,25 @@ describe.skipIf(!hasTorch)('training/: PyTorch dlib ResNet vs the ONNX assets', 
 });
 
 describe.skipIf(!hasTorch || !hasUtkface())('training/: trainer smoke test on a few UTKFace chips', () => {
-  it('exports chips through the library path and runs one short epoch', async () => {
+  it('exports chips through the library path, runs two short epochs and averages their weights', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'faceattr-train-'));
     try {
       const script = join(REPO_ROOT, 'packages', 'eval', 'train', 'export-chips.ts');
       await Promise.all(['train', 'val'].map((split) =>
         promisify(execFile)('npx', ['tsx', '--conditions=@faceattr/source', script, '--split', split, '--limit', '12', '--dataset', UTKFACE_DIR, '--out', dir], { cwd: REPO_ROOT, timeout: 90_000 }),
       ));
-      python(['-m', 'faceattr_train.train', '--out', join(dir, 'run'), '--cache', dir, '--epochs', '1', '--batch', '4', '--threads', '1']);
-      const report = JSON.parse(readFileSync(join(dir, 'run', 'report.json'), 'utf8')) as { history: { age_mae: number }[] };
-      expect(report.history).toHaveLength(2);
-      expect(Number.isFinite(report.history[1]!.age_mae)).toBe(true);
+      python(['-m', 'faceattr_train.train', '--out', join(dir, 'run'), '--cache', dir, '--epochs', '2', '--batch', '4', '--threads', '1']);
+      type Row = { age_mae: number; gender_acc: number; race_acc: number };
+      const report = JSON.parse(readFileSync(join(dir, 'run', 'report.json'), 'utf8')) as { history: Row[] };
+      expect(report.history).toHaveLength(3);
+      expect(Number.isFinite(report.history[2]!.age_mae)).toBe(true);
       expect(existsSync(join(dir, 'run', 'final.pt'))).toBe(true);
+      // weight averaging (soup.py): each input evaluated alone reproduces the trainer's own val numbers, and the average is a model of its own
+      python(['-m', 'faceattr_train.soup', '--out', join(dir, 'soup'), '--cache', dir, '--threads', '1', join(dir, 'run', 'epoch1.pt'), join(dir, 'run', 'epoch2.pt')]);
+      const soup = JSON.parse(readFileSync(join(dir, 'soup', 'report.json'), 'utf8')) as { alone: Row[]; final_val: Row };
+      expect(soup.alone.map((r) => r.age_mae)).toEqual([report.history[1]!.age_mae, report.history[2]!.age_mae]);
+      expect(Number.isFinite(soup.final_val.age_mae)).toBe(true);
+      expect(existsSync(join(dir, 'soup', 'final.pt'))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
