@@ -96,9 +96,10 @@ describe.skipIf(!hasTorch || !hasUtkface())('training/: trainer smoke test on a 
       expect(existsSync(join(dir, 'run', 'final.pt'))).toBe(true);
       // weight averaging (soup.py): each input evaluated alone reproduces the trainer's own val numbers, and the average is a model of its own
       python(['-m', 'faceattr_train.soup', '--out', join(dir, 'soup'), '--cache', dir, '--threads', '1', join(dir, 'run', 'epoch1.pt'), join(dir, 'run', 'epoch2.pt')]);
-      const soup = JSON.parse(readFileSync(join(dir, 'soup', 'report.json'), 'utf8')) as { alone: Row[]; final_val: Row };
+      const soup = JSON.parse(readFileSync(join(dir, 'soup', 'report.json'), 'utf8')) as { alone: Row[]; final_val: Row; prediction_ensemble: Row };
       expect(soup.alone.map((r) => r.age_mae)).toEqual([report.history[1]!.age_mae, report.history[2]!.age_mae]);
       expect(Number.isFinite(soup.final_val.age_mae)).toBe(true);
+      expect(Number.isFinite(soup.prediction_ensemble.age_mae)).toBe(true);
       expect(existsSync(join(dir, 'soup', 'final.pt'))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
