@@ -9,8 +9,8 @@ import os
 import numpy as np
 import torch
 
-from .model import DlibResNet, AGE_BINS
-from .train import REPO, StdHeads
+from .model import AGE_BINS
+from .train import REPO, from_checkpoint
 
 
 def write(path_base, meta, tensors):
@@ -30,11 +30,7 @@ def main():
     ap.add_argument('--name', default='dlib-resnet-128-utk')
     ap.add_argument('--report', default=None, help='report.json of the run (settings and val metrics go into the json)')
     a = ap.parse_args()
-    ck = torch.load(a.checkpoint)
-    enc = DlibResNet()
-    enc.load_state_dict(ck['enc'])
-    heads = StdHeads(torch.zeros(128), torch.ones(128))
-    heads.load_state_dict(ck['heads'])
+    enc, heads = from_checkpoint(torch.load(a.checkpoint))
     rep = json.load(open(a.report)) if a.report else {}
     settings = rep.get('args', {})
     val = rep.get('final_val', {})

@@ -13,29 +13,11 @@ import os
 import time
 import torch
 
-from .data import center_crop, load_split, normalise
+from .data import load_split
 from .metrics import metrics
-from .model import AGE_BINS, DlibResNet
-from .train import StdHeads, portable_args, predict
+from .train import from_checkpoint, portable_args, probabilities, reduce_probabilities
 
 KEYS = ('age_mae', 'age_cs5', 'gender_acc', 'race_acc', 'race_macro_f1')
-
-
-def load(path):
-    ck = torch.load(path)
-    enc = DlibResNet()
-    enc.load_state_dict(ck['enc'])
-    heads = StdHeads(torch.zeros(128), torch.ones(128))
-    heads.load_state_dict(ck['heads'])
-    return enc, heads
-
-
-@torch.no_grad()
-def outputs(enc, heads, x_u8, size, margin, bs=128):
-    """Age distribution, P(female) and race probabilities: what an ensemble of the inputs would average."""
-    enc.eval()
-    outs = [heads(enc(normalise(center_crop(x_u8[i:i + bs], size, margin)))) for i in range(0, len(x_u8), bs)]
-    return (torch.cat([o[0] for o in outs]).softmax(1), torch.sigmoid(torch.cat([o[1] for o in outs])), torch.cat([o[2] for o in outs]).softmax(1))
 
 
 def average(state_dicts):
@@ -57,8 +39,8 @@ def main():
     xva, yva, meta, missed = load_split('val', **({'cache': a.cache} if a.cache else {}))
     size, margin = meta['size'], meta['margin']
 
-    def evaluate(enc, heads):
-        m = metrics(*predict(enc, heads, xva, size, margin), yva)
+    def score(probs):
+        m = metrics(*reduce_probabilities(*probs), yva)
         return {k: m[k] for k in KEYS}, m
 
     cks = [torch.load(p) for p in a.checkpoints]
@@ -69,24 +51,18 @@ def main():
             raise SystemExit(f'{p}: a different embedding standardisation than {a.checkpoints[0]}; not from the same start')
     alone = []
     summed = None
-    for p in a.checkpoints:
-        enc, heads = load(p)
-        row, _ = evaluate(enc, heads)
+    for p, ck in zip(a.checkpoints, cks):
+        probs = probabilities(*from_checkpoint(ck), xva, size, margin)
+        row, _ = score(probs)
         alone.append({'checkpoint': os.path.relpath(p), **row})
         print('alone', json.dumps(alone[-1]), flush=True)
-        o = outputs(enc, heads, xva, size, margin)
-        summed = o if summed is None else tuple(x + y for x, y in zip(summed, o))
+        summed = probs if summed is None else tuple(x + y for x, y in zip(summed, probs))
     # for comparison only: averaging the inputs' predictions (one encoder pass per input at run time)
-    age_p, female, race_p = (x / len(a.checkpoints) for x in summed)
-    me = metrics((age_p @ torch.arange(AGE_BINS, dtype=torch.float32)).numpy(), female.numpy(), race_p.argmax(1).numpy(), yva)
-    ensemble = {k: me[k] for k in KEYS}
+    ensemble, _ = score(tuple(x / len(a.checkpoints) for x in summed))
     print('ensemble of predictions (not a soup; costs one encoder per input)', json.dumps(ensemble), flush=True)
     enc_sd = average([ck['enc'] for ck in cks])
     heads_sd = average([ck['heads'] for ck in cks])
-    enc, heads = DlibResNet(), StdHeads(torch.zeros(128), torch.ones(128))
-    enc.load_state_dict(enc_sd)
-    heads.load_state_dict(heads_sd)
-    row, m = evaluate(enc, heads)
+    row, m = score(probabilities(*from_checkpoint({'enc': enc_sd, 'heads': heads_sd}), xva, size, margin))
     print('average', json.dumps(row), flush=True)
     os.makedirs(a.out, exist_ok=True)
     torch.save({'enc': enc_sd, 'heads': heads_sd, 'epoch': None, 'soup': a.checkpoints}, os.path.join(a.out, 'final.pt'))

@@ -21,7 +21,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .data import Augment, center_crop, load_split, normalise
-from .model import AGE_BINS, Heads, dlib_from_onnx
+from .model import AGE_BINS, DlibResNet, Heads, dlib_from_onnx
 from .metrics import metrics
 from .parity import encoder_from_src
 
@@ -82,7 +82,8 @@ def losses(out, age, gender, race, race_w, dist, ages):
 
 
 @torch.no_grad()
-def predict(enc, heads, x_u8, size, margin, bs=128, start=0):
+def probabilities(enc, heads, x_u8, size, margin, bs=128, start=0):
+    """Age distribution [n, 101], P(female) [n] and race probabilities [n, 5] (x: chips, or cached activations with start > 0)."""
     enc.eval()
     outs = []
     for i in range(0, len(x_u8), bs):
@@ -92,10 +93,25 @@ def predict(enc, heads, x_u8, size, margin, bs=128, start=0):
         else:
             xb = torch.from_numpy(xb).float()
         outs.append(heads(enc(xb, start=start)))
-    age = torch.cat([o[0] for o in outs]).softmax(1) @ torch.arange(AGE_BINS, dtype=torch.float32)
-    female = torch.sigmoid(torch.cat([o[1] for o in outs]))
-    race = torch.cat([o[2] for o in outs]).argmax(1)
-    return age.numpy(), female.numpy(), race.numpy()
+    return tuple(f(torch.cat([o[k] for o in outs])) for k, f in enumerate((lambda t: t.softmax(1), torch.sigmoid, lambda t: t.softmax(1))))
+
+
+def reduce_probabilities(age_p, female, race_p):
+    """Expected age, P(female) and the race class, as numpy: what metrics() scores."""
+    return (age_p @ torch.arange(AGE_BINS, dtype=torch.float32)).numpy(), female.numpy(), race_p.argmax(1).numpy()
+
+
+def from_checkpoint(ck):
+    """The encoder and heads of a checkpoint dict (train.py's epoch/final .pt, or soup.py's)."""
+    enc = DlibResNet()
+    enc.load_state_dict(ck['enc'])
+    heads = StdHeads(torch.zeros(128), torch.ones(128))
+    heads.load_state_dict(ck['heads'])
+    return enc, heads
+
+
+def predict(enc, heads, x_u8, size, margin, bs=128, start=0):
+    return reduce_probabilities(*probabilities(enc, heads, x_u8, size, margin, bs, start))
 
 
 @torch.no_grad()

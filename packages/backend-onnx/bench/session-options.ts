@@ -60,7 +60,7 @@ async function measure(labels: string[]): Promise<void> {
       if (round >= 2) ms[label]!['all']!.push(performance.now() - t0);
     }
   }
-  }
+}
 const spinning = `${threads} threads, spinning`;
 await measure(Object.keys(settings).filter((l) => l !== spinning));
 await measure([spinning]);
@@ -75,5 +75,5 @@ const rows = Object.entries(ms).map(([setting, m]) => ({
 console.table(rows);
 writeFileSync(
   join(import.meta.dirname, 'session-options-results.json'),
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, onnxruntime: ort.env.versions.node ?? '1.30.0', cpus: availableParallelism(), runs: RUNS, loadavg: loadavg().map(round2), rows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, onnxruntime: ort.env.versions.node, cpus: availableParallelism(), runs: RUNS, loadavg: loadavg().map(round2), rows }, null, 2)}\n`,
 );

@@ -31,6 +31,8 @@ describe('PluginRegistry', () => {
     expect(await message(attributeModels)).toBe(
       'No attribute model is registered. Import one (e.g. "@faceattr/attributes/register") or pass an attribute model object; to find faces without attributes, create the pipeline with attributes: [].',
     );
+    // A registry of another kind names no package that is not its own.
+    expect(await message(new PluginRegistry<Thing>('encoder', 'MODEL_LOAD_FAILED'))).toBe("No encoder is registered. Import one's /register entry or pass an encoder object.");
   });
 
   it('creates the highest-priority entry that initialises, remembering failures', async () => {

@@ -59,10 +59,10 @@ export class PluginRegistry<T> {
     /** For the "none registered" message: a `/register` entry to import, and what else the caller can do. */
     readonly empty: {
       /** A `/register` entry that registers one. */
-      example: string;
+      example?: string;
       /** What else the caller can do, appended to the message. */
       otherwise?: string;
-    } = { example: '@faceattr/backend-onnx/register' },
+    } = {},
   ) {}
 
   /** `options`: the priority, or the priority with a label, description and alias target. */
@@ -114,7 +114,7 @@ export class PluginRegistry<T> {
     if (wanted.length === 0) {
       throw new FaceAttrError(
         this.unavailableCode,
-        `No ${this.kind} is registered. Import one (e.g. "${this.empty.example}") or pass ${article(this.kind)} ${this.kind} object${this.empty.otherwise ? `; ${this.empty.otherwise}` : ''}.`,
+        `No ${this.kind} is registered. Import one${this.empty.example ? ` (e.g. "${this.empty.example}")` : "'s /register entry"} or pass ${article(this.kind)} ${this.kind} object${this.empty.otherwise ? `; ${this.empty.otherwise}` : ''}.`,
       );
     }
     const errors: string[] = [];
