@@ -284,7 +284,9 @@ describe.skipIf(problem !== undefined)('examples/webcam in headless Chromium', (
         expect(new Set(after.map((s) => s.memory.tensors)).size).toBe(1);
         expect(new Set(after.map((s) => s.memory.bytes)).size).toBe(1);
       }
-      const heap = after.map((s) => s.heap!);
+      // The JS heap from frame 200: on onnx wasm it still rises once between frames 100 and 200 (CI: 7.6 -> 12.3 MB,
+      // then 11.4 ... 10.4 MB to frame 1,000; a rerun 6.0 -> 9.0, then 7.8 ... 7.2 MB), which is warm-up, not growth.
+      const heap = after.filter((s) => s.frame >= 200).map((s) => s.heap!);
       expect(Math.max(...heap) - heap[0]!).toBeLessThan(4 * 2 ** 20);
       if (r.pageBytes) expect(r.pageBytes.end - r.pageBytes.start).toBeLessThan(8 * 2 ** 20);
     } finally {
